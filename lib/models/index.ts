@@ -1,0 +1,2 @@
+export * from './referenceCnn';
+export * from './train';
