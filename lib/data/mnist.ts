@@ -80,7 +80,7 @@ function indicesOf(split: MnistSplit): Array<[number, number]> {
   }
 }
 
-/** Number of digits in a split (train 7,995 · test 2,005 · all 10,000). */
+/** Number of digits in a split (train 7,996 · test 2,004 · all 10,000). */
 export function mnistSize(split: MnistSplit = 'train'): number {
   if (!SPLITS.includes(split)) throw new Error(`mnistSize: split must be one of ${SPLITS.join(', ')}; got '${split}'`);
   return indicesOf(split).length;
