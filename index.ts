@@ -6,7 +6,13 @@
  * await xai.ready();
  * ```
  */
+import { installKernelBridge } from './kernel-src/bridge';
+
 export * from './lib/engine';
 export * from './lib/data';
 export * from './lib/models';
 export * from './lib/display';
+export * from './lib/viz';
+export * from './lib/explain/local';
+
+installKernelBridge();

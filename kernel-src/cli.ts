@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/**
+ * tslab-xai's command line (behind the npm scripts):
+ *   install-kernel [--user]   write the `tslab-xai` kernelspec (project-local; --user also for you)
+ *   start                     open Jupyter Notebook on notebooks/ with the tslab-xai kernel
+ *   run [FILTER] [--timeout S] [--dir D]  execute the notebooks headless (see runner.ts)
+ */
+import { spawn } from 'child_process';
+import { findJupyterPython, JUPYTER_MISSING } from './jupyter';
+import { installKernel, jupyterEnv } from './kernelspec';
+import { notebooksDir } from './paths';
+import { runNotebooks } from './runner';
+
+function main(argv: string[]): void {
+  const [cmd, ...rest] = argv;
+  if (cmd === 'install-kernel') {
+    const dirs = installKernel({ user: rest.includes('--user') });
+    for (const d of dirs) console.log(`tslab-xai: kernelspec written to ${d}`);
+    return;
+  }
+  if (cmd === 'run') {
+    let filter: string | undefined;
+    let timeoutSeconds: number | undefined;
+    let dir: string | undefined;
+    for (let i = 0; i < rest.length; i++) {
+      if (rest[i] === '--timeout') timeoutSeconds = Number(rest[++i]);
+      else if (rest[i] === '--dir') dir = rest[++i];
+      else filter = rest[i];
+    }
+    if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) {
+      console.error('tslab-xai run: --timeout must be a positive number of seconds');
+      process.exit(2);
+    }
+    process.exit(runNotebooks({ filter, timeoutSeconds, dir }));
+  }
+  if (cmd === 'start') {
+    const py = findJupyterPython(['notebook']);
+    if (!py) {
+      console.error(JUPYTER_MISSING);
+      process.exit(2);
+    }
+    installKernel();
+    const child = spawn(py, ['-m', 'notebook', `--notebook-dir=${notebooksDir}`, ...rest], { stdio: 'inherit', env: jupyterEnv() });
+    child.on('exit', (code) => process.exit(code ?? 0));
+    return;
+  }
+  console.error('usage: cli.js install-kernel [--user] | start [jupyter args] | run [FILTER] [--timeout SECONDS] [--dir FOLDER]');
+  process.exit(2);
+}
+
+main(process.argv.slice(2));

@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Execute tslab-xai's notebooks headless through Jupyter (nbclient), in name order.
+
+Usage: run_notebooks.py NOTEBOOK_DIR OUT_DIR [--filter S] [--timeout SECONDS] [--kernel NAME]
+
+For each notebook: run every cell with the `tslab-xai` kernel; fail on the first error output or
+when the whole notebook exceeds its timeout; write the executed .ipynb and an .html export to
+OUT_DIR (through a temporary file, so no half-written outputs). Prints one line per notebook and a
+closing line `notebooks: N passed, N failed`. Exit status 1 names the notebook, the cell and the
+error of each failure.
+"""
+import argparse
+import asyncio
+import glob
+import os
+import sys
+import time
+import warnings
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+warnings.filterwarnings("ignore", message=".*missing an id field.*")
+p = argparse.ArgumentParser()
+p.add_argument("notebook_dir")
+p.add_argument("out_dir")
+p.add_argument("--filter", default="")
+p.add_argument("--timeout", type=float, default=600.0)
+p.add_argument("--kernel", default="tslab-xai")
+a = p.parse_args()
+
+paths = sorted(glob.glob(os.path.join(a.notebook_dir, "*.ipynb")))
+paths = [x for x in paths if a.filter in os.path.basename(x)]
+if not paths:
+    print(f"notebooks: no notebook in {a.notebook_dir} matches '{a.filter}'", file=sys.stderr)
+    sys.exit(1)
+os.makedirs(a.out_dir, exist_ok=True)
+
+
+def first_line(s, n=400):
+    s = "\n".join(x for x in str(s).splitlines() if x.strip())
+    return s if len(s) <= n else s[:n] + "…"
+
+
+def cell_error(nb):
+    """(index, source head, error text) of the first cell with an error output, else None."""
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                tb = "\n".join(out.get("traceback", [])) or f"{out.get('ename')}: {out.get('evalue')}"
+                return i, cell.source.splitlines()[0] if cell.source else "", tb
+    return None
+
+
+def write_outputs(nb, name):
+    from nbconvert import HTMLExporter
+    ipynb = os.path.join(a.out_dir, name)
+    html = os.path.join(a.out_dir, name[:-6] + ".html")
+    tmp = ipynb + ".tmp"
+    nbformat.write(nb, tmp)
+    os.replace(tmp, ipynb)
+    body, _ = HTMLExporter().from_notebook_node(nb)
+    with open(html + ".tmp", "w", encoding="utf-8") as f:
+        f.write(body)
+    os.replace(html + ".tmp", html)
+
+
+failures = []
+passed = 0
+for path in paths:
+    name = os.path.basename(path)
+    nb = nbformat.read(path, as_version=4)
+    current = {"index": None}
+
+    def on_start(cell, cell_index, **kw):
+        current["index"] = cell_index
+
+    client = NotebookClient(nb, timeout=int(a.timeout), kernel_name=a.kernel, allow_errors=False,
+                            resources={"metadata": {"path": a.notebook_dir}},
+                            on_cell_start=on_start)
+    t0 = time.time()
+    err = None
+    try:
+        asyncio.run(asyncio.wait_for(client.async_execute(), timeout=a.timeout))
+    except asyncio.TimeoutError:
+        err = (current["index"], "", f"timeout: the notebook exceeded {a.timeout:.0f} s")
+    except CellExecutionError as e:
+        # tslab reports a throwing cell as an error reply plus the stack on stderr
+        idx = current["index"]
+        stderr = ""
+        if idx is not None:
+            stderr = "".join(o.get("text", "") for o in nb.cells[idx].get("outputs", [])
+                             if o.get("output_type") == "stream" and o.get("name") == "stderr")
+        err = (idx, "", stderr.strip() or str(e))
+    except DeadKernelError as e:
+        err = (current["index"], "", f"the kernel died: {e}")
+    except Exception as e:  # kernel could not start, bad notebook, …
+        err = (current["index"], "", f"{type(e).__name__}: {e}")
+    secs = time.time() - t0
+    found = cell_error(nb)
+    if found and (err is None or "timeout" not in err[2]):
+        err = found
+    try:
+        write_outputs(nb, name)
+    except Exception as e:
+        print(f"  (could not write outputs of {name}: {e})", file=sys.stderr)
+    if err is None:
+        passed += 1
+        print(f"ok    {name}  {secs:6.1f} s", flush=True)
+    else:
+        idx, _, text = err
+        src = ""
+        if idx is not None and idx < len(nb.cells):
+            src = first_line(nb.cells[idx].source, 120)
+        failures.append(name)
+        detail = "\n      ".join([x for x in str(text).splitlines() if x.strip()][:8])
+        print(f"FAIL  {name}  {secs:6.1f} s  cell {idx}: {src}\n      {detail}", flush=True)
+
+print(f"notebooks: {passed} passed, {len(failures)} failed")
+sys.exit(1 if failures else 0)

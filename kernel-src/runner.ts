@@ -1,0 +1,42 @@
+/**
+ * `npm run notebooks [-- FILTER] [--timeout S]`: executes every notebook under notebooks/ headless
+ * through Jupyter (nbclient + nbconvert) with the tslab-xai kernel, in name order, writing the
+ * executed .ipynb and an .html export to notebooks/.out/. Exits non-zero naming the notebook, the
+ * cell and the error on any error output or timeout.
+ */
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { findJupyterPython, JUPYTER_MISSING } from './jupyter';
+import { installKernel, jupyterEnv, KERNEL_NAME } from './kernelspec';
+import { notebooksDir, outputDir, projectRoot } from './paths';
+
+/** Options of {@link runNotebooks}. */
+export interface RunOptions {
+  /** Only notebooks whose file name contains this. */
+  filter?: string;
+  /** Per-notebook wall-clock limit in seconds (default 600). */
+  timeoutSeconds?: number;
+  /** Folder of notebooks (default: the project's notebooks/); outputs go to its `.out/`. */
+  dir?: string;
+}
+
+/** Runs the notebooks; returns the process exit status (0 when all passed). */
+export function runNotebooks(options: RunOptions = {}): number {
+  const py = findJupyterPython();
+  if (!py) {
+    console.error(JUPYTER_MISSING);
+    return 2;
+  }
+  installKernel();
+  const script = path.join(projectRoot, 'kernel-src', 'run_notebooks.py');
+  const dir = options.dir ? path.resolve(options.dir) : notebooksDir;
+  const out = options.dir ? path.join(dir, '.out') : outputDir;
+  const args = [script, dir, out, '--kernel', KERNEL_NAME, '--timeout', String(options.timeoutSeconds ?? 600)];
+  if (options.filter) args.push('--filter', options.filter);
+  const r = spawnSync(py, args, { stdio: 'inherit', env: jupyterEnv(), cwd: dir });
+  if (r.error) {
+    console.error(`tslab-xai: could not start ${py}: ${r.error.message}`);
+    return 1;
+  }
+  return r.status ?? 1;
+}
