@@ -27,8 +27,49 @@ export interface Attribution {
   readonly options: Readonly<Record<string, unknown>>;
   /** Method-specific results, e.g. IG's completeness `delta` per example. */
   readonly extras: Readonly<Record<string, unknown>>;
-  /** Number of NaN/Inf values found in the attribution (a model returning NaN is reported, not plotted). */
+  /**
+   * Number of NaN/Inf values found in the attribution plus the number of non-finite target scores
+   * the model returned while it was computed (a model returning NaN is reported, not plotted).
+   */
   readonly nonFinite: number;
   /** Frees `values` (and any tensor in `extras`). */
   dispose(): void;
+}
+
+/**
+ * Builds an {@link Attribution} (the one constructor every method uses): counts the non-finite
+ * values of `values`, adds `nonFiniteScores` (target scores the model returned as NaN/Inf), and
+ * gives it a `dispose()` that frees `values` and every tensor in `extras`, once.
+ *
+ * @example
+ * ```ts
+ * return createAttribution('saliency', grads, target, { absolute: true }, {}, 0);
+ * ```
+ */
+export function createAttribution(
+  method: string,
+  values: tf.Tensor,
+  target: number[],
+  options: Record<string, unknown>,
+  extras: Record<string, unknown> = {},
+  nonFiniteScores = 0,
+): Attribution {
+  const bad = tf.tidy(() => tf.logicalNot(tf.isFinite(values)).sum());
+  const nonFinite = bad.dataSync()[0] + nonFiniteScores;
+  bad.dispose();
+  let disposed = false;
+  return {
+    method,
+    values,
+    target,
+    options: Object.freeze({ ...options }),
+    extras: Object.freeze({ ...extras }),
+    nonFinite,
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      values.dispose();
+      for (const v of Object.values(extras)) if (v instanceof tf.Tensor) v.dispose();
+    },
+  };
 }

@@ -1,0 +1,60 @@
+/**
+ * ∂(target score)/∂(input) for a batch of rows, the building block of saliency, gradient × input,
+ * SmoothGrad and Integrated Gradients. With `of: 'loss'` it is the gradient of the cross-entropy
+ * e = −log p_target instead, as the lecture writes the saliency map |∂e/∂xₙ|.
+ *
+ * @example
+ * ```ts
+ * const { grads, scores } = rowGradients(m, rows, rowTargets, 'score');   // grads: like rows
+ * ```
+ */
+import { tf } from '../../engine/tf';
+import { countNonFinite, type ExplainedModel, inBatches, targetScore } from './scores';
+
+/** What is differentiated: the target class score, or the loss e = −log p_target. */
+export type GradientOf = 'score' | 'loss';
+
+/** The objective of each row: its target score, or its cross-entropy loss. */
+function objective(m: ExplainedModel, x: tf.Tensor, rowTargets: number[], of: GradientOf): tf.Tensor1D {
+  const out = m.forward(x);
+  if (of === 'score') return targetScore(out, rowTargets);
+  const logp = m.probabilities ? tf.log(tf.clipByValue(out, 1e-12, 1)) : tf.logSoftmax(out);
+  return tf.neg(targetScore(logp as tf.Tensor2D, rowTargets));
+}
+
+/**
+ * Gradients of each row's objective with respect to that row (rows are independent for a model
+ * without cross-example layers), and the objective values (used to report a model returning NaN).
+ * The caller owns `grads`.
+ */
+export function rowGradients(m: ExplainedModel, rows: tf.Tensor, rowTargets: number[], of: GradientOf = 'score'): { grads: tf.Tensor; scores: Float32Array } {
+  let kept: tf.Tensor | undefined;
+  const { value, grad } = tf.valueAndGrad((z: tf.Tensor) => {
+    const s = objective(m, z, rowTargets, of);
+    kept = tf.keep(s.clone());
+    return s.sum() as tf.Scalar;
+  })(rows);
+  value.dispose();
+  const scores = (kept as tf.Tensor).dataSync() as Float32Array;
+  (kept as tf.Tensor).dispose();
+  return { grads: grad, scores };
+}
+
+/**
+ * Gradients of all inputs in batches of `batchSize` rows, concatenated back to the inputs' shape,
+ * with the number of non-finite objective values met on the way.
+ */
+export function inputGradients(m: ExplainedModel, inputs: tf.Tensor, batchSize: number, of: GradientOf): { grads: tf.Tensor; nonFiniteScores: number } {
+  const parts: tf.Tensor[] = [];
+  let nonFiniteScores = 0;
+  inBatches(m.n, batchSize, (lo, hi) => {
+    const rows = inputs.slice(lo, hi - lo);
+    const { grads, scores } = rowGradients(m, rows, m.target.slice(lo, hi), of);
+    rows.dispose();
+    parts.push(grads);
+    nonFiniteScores += countNonFinite(scores);
+  });
+  const grads = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
+  if (parts.length > 1) tf.dispose(parts);
+  return { grads, nonFiniteScores };
+}

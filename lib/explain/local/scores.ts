@@ -1,0 +1,166 @@
+/**
+ * The model side of every local method: turns a {@link ModelLike} into a function batch → scores
+ * [n, classes], checks the inputs against it, resolves the target (one class index or one per
+ * example; by default the predicted class), and reads target scores in bounded batches.
+ *
+ * @example
+ * ```ts
+ * const m = explainedModel('saliency', model, images, 3);   // m.target: [3, 3, …]
+ * const s = m.scores(images, m.target);                      // Float32Array, one score per row
+ * ```
+ */
+import { tf } from '../../engine/tf';
+import type { ModelLike, Target } from './attribution';
+
+/** A model ready to be explained on one batch of inputs. */
+export interface ExplainedModel {
+  /** The method name, for error messages. */
+  readonly where: string;
+  /** batch → scores [rows, classes] (a model returning [rows] is read as one class). */
+  readonly forward: (x: tf.Tensor) => tf.Tensor2D;
+  /** Number of examples in the inputs. */
+  readonly n: number;
+  /** Number of output classes. */
+  readonly classes: number;
+  /** The class explained, per example. */
+  readonly target: number[];
+  /** Whether the outputs look like probabilities (rows ≥ 0 summing to 1), e.g. a softmax layer. */
+  readonly probabilities: boolean;
+  /** Target score of each row of `x` (`rowTargets[r]` is row r's class), in batches of `batchSize`. */
+  scores(x: tf.Tensor, rowTargets: number[], batchSize?: number): Float32Array;
+}
+
+/** How an inputs tensor must look for one method. */
+export interface InputRule {
+  /** Ranks the method accepts, e.g. [4] for images [n, h, w, c]. */
+  ranks: number[];
+  /** Words for the message, e.g. 'images [n, height, width, channels]'. */
+  expected: string;
+}
+
+/** Calls `body(lo, hi)` for consecutive ranges [lo, hi) of at most `size` rows covering 0..total. */
+export function inBatches(total: number, size: number, body: (lo: number, hi: number) => void): void {
+  for (let lo = 0; lo < total; lo += size) body(lo, Math.min(total, lo + size));
+}
+
+/** Throws unless `v` is an integer ≥ `min` (the message names `name`). */
+export function checkInteger(where: string, name: string, v: unknown, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+    throw new Error(`${where}: ${name} must be an integer ≥ ${min}; got ${String(v)}`);
+  }
+  return v;
+}
+
+/** Throws unless `v` is one of `allowed` (the message names `name` and lists them). */
+export function checkChoice<T extends string>(where: string, name: string, v: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(v as T)) {
+    throw new Error(`${where}: ${name} must be one of ${allowed.join(', ')}; got ${JSON.stringify(v)}`);
+  }
+  return v as T;
+}
+
+function asForward(where: string, model: ModelLike): (x: tf.Tensor) => tf.Tensor2D {
+  if (model instanceof tf.LayersModel) {
+    if (model.outputs.length !== 1) throw new Error(`${where}: model must have one output; it has ${model.outputs.length}`);
+    return (x) => toRows(where, model.apply(x, { training: false }) as tf.Tensor);
+  }
+  if (typeof model === 'function') return (x) => toRows(where, model(x));
+  throw new Error(`${where}: model must be a tf.LayersModel or a function from a batch tensor to scores [n, classes]`);
+}
+
+function toRows(where: string, y: unknown): tf.Tensor2D {
+  if (!(y instanceof tf.Tensor)) throw new Error(`${where}: model must return a tf.Tensor of scores [n, classes]`);
+  if (y.rank === 2) return y as tf.Tensor2D;
+  if (y.rank === 1) return y.reshape([-1, 1]) as tf.Tensor2D;
+  throw new Error(`${where}: model must return scores [n, classes] (or [n]); it returned shape [${y.shape}]`);
+}
+
+function checkInputs(where: string, model: ModelLike, inputs: unknown, rule: InputRule): tf.Tensor {
+  if (!(inputs instanceof tf.Tensor) || inputs.isDisposed) throw new Error(`${where}: inputs must be a tf.Tensor (${rule.expected})`);
+  if (!rule.ranks.includes(inputs.rank)) {
+    throw new Error(`${where}: inputs must be ${rule.expected} (rank ${rule.ranks.join(' or ')}); got shape [${inputs.shape}]`);
+  }
+  if (inputs.shape[0] < 1) throw new Error(`${where}: inputs must hold at least one example; got shape [${inputs.shape}]`);
+  if (model instanceof tf.LayersModel && model.inputs.length === 1) {
+    const want = model.inputs[0].shape;
+    const ok = want.length === inputs.rank && want.every((d, i) => i === 0 || d == null || d === inputs.shape[i]);
+    if (!ok) throw new Error(`${where}: inputs has shape [${inputs.shape}] but the model accepts [${want.map((d) => d ?? 'n')}]`);
+  }
+  return inputs;
+}
+
+function resolveTarget(where: string, target: Target | undefined, n: number, classes: number, predicted: () => number[]): number[] {
+  const check = (t: unknown) => {
+    if (typeof t !== 'number' || !Number.isInteger(t) || t < 0 || t >= classes) {
+      throw new Error(`${where}: options.target must be a class index in 0..${classes - 1} (the model has ${classes} output${classes > 1 ? 's' : ''}); got ${String(t)}`);
+    }
+    return t;
+  };
+  if (target === undefined) return predicted();
+  if (Array.isArray(target)) {
+    if (target.length !== n) throw new Error(`${where}: options.target has ${target.length} entries but inputs has a batch of ${n}`);
+    return target.map(check);
+  }
+  return new Array<number>(n).fill(check(target));
+}
+
+/**
+ * Checks `model`, `inputs` and `target` for method `where` and returns the model ready to be
+ * explained. One forward pass on the first example learns the number of classes (and catches an
+ * input shape the model does not accept); without a target, a forward pass over all inputs finds
+ * the predicted class of each example.
+ */
+export function explainedModel(where: string, model: ModelLike, inputs: unknown, target: Target | undefined, rule: InputRule = { ranks: [2, 3, 4, 5], expected: 'a batch [n, …]' }): ExplainedModel {
+  const forward = asForward(where, model);
+  const x = checkInputs(where, model, inputs, rule);
+  const n = x.shape[0];
+  let probe: Float32Array;
+  let classes: number;
+  try {
+    const out = tf.tidy(() => forward(x.slice(0, 1)));
+    classes = out.shape[1];
+    probe = out.dataSync() as Float32Array;
+    out.dispose();
+  } catch (e) {
+    if ((e as Error).message.startsWith(where)) throw e;
+    throw new Error(`${where}: the model does not accept inputs of shape [${x.shape}]: ${(e as Error).message}`);
+  }
+  const sum = probe.reduce((a, b) => a + b, 0);
+  const probabilities = classes > 1 && probe.every((p) => p >= 0) && Math.abs(sum - 1) < 1e-3;
+  const scores = (z: tf.Tensor, rowTargets: number[], batchSize = 256): Float32Array => {
+    const out = new Float32Array(z.shape[0]);
+    inBatches(z.shape[0], batchSize, (lo, hi) => {
+      const s = tf.tidy(() => targetScore(forward(z.slice(lo, hi - lo)), rowTargets.slice(lo, hi)));
+      out.set(s.dataSync(), lo);
+      s.dispose();
+    });
+    return out;
+  };
+  const predicted = () => {
+    const p: number[] = [];
+    inBatches(n, 256, (lo, hi) => {
+      const a = tf.tidy(() => forward(x.slice(lo, hi - lo)).argMax(1));
+      p.push(...Array.from(a.dataSync()));
+      a.dispose();
+    });
+    return p;
+  };
+  const t = resolveTarget(where, target, n, classes, predicted);
+  return { where, forward, n, classes, target: t, probabilities, scores };
+}
+
+/** Row r's score for class `rowTargets[r]`: Σ_k out[r, k]·onehot(rowTargets[r])_k (differentiable). */
+export function targetScore(out: tf.Tensor2D, rowTargets: number[]): tf.Tensor1D {
+  if (out.shape[1] === 1) return out.reshape([-1]) as tf.Tensor1D;
+  return tf.tidy(() => {
+    const oh = tf.oneHot(tf.tensor1d(rowTargets, 'int32'), out.shape[1]).toFloat();
+    return tf.sum(tf.mul(out, oh), 1) as tf.Tensor1D;
+  });
+}
+
+/** Number of entries of `a` that are NaN or ±Infinity. */
+export function countNonFinite(a: ArrayLike<number>): number {
+  let c = 0;
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) c++;
+  return c;
+}
