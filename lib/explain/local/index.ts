@@ -5,3 +5,6 @@ export { type GradientOf } from './gradients';
 export * from './occlusion';
 export * from './saliency';
 export * from './gradientXInput';
+export * from './smoothGrad';
+export * from './baselines';
+export * from './integratedGradients';

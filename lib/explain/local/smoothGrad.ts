@@ -1,0 +1,109 @@
+/**
+ * SmoothGrad (Smilkov, Thorat, Kim, Viégas & Wattenberg 2017, "SmoothGrad: removing noise by
+ * adding noise"): the saliency map of one input is noisy, so average the gradients at n copies of
+ * the input with Gaussian noise of standard deviation σ = noiseLevel · (max − min) of the input.
+ * Two variants: SmoothGrad² (mean of squared gradients, Hooker et al. 2019) and VarGrad (their
+ * variance, Adebayo et al. 2018).
+ *
+ * @example
+ * ```ts
+ * const a = smoothGrad(model, images, { target: 3, samples: 50, noiseLevel: 0.15 });
+ * const v = smoothGrad(model, images, { target: 3, variant: 'varGrad' });
+ * a.dispose(); v.dispose();
+ * ```
+ */
+import { tf } from '../../engine/tf';
+import { type Attribution, createAttribution, type ModelLike, type Target } from './attribution';
+import { type ChannelReduction, checkReduction, reduceChannels } from './channels';
+import { type GradientOf, rowGradients } from './gradients';
+import { checkChoice, checkInteger, countNonFinite, explainedModel } from './scores';
+
+/** Mean gradient, mean squared gradient (SmoothGrad²), or gradient variance (VarGrad). */
+export type SmoothGradVariant = 'smoothGrad' | 'smoothGradSquared' | 'varGrad';
+
+/** Options of {@link smoothGrad}. */
+export interface SmoothGradOptions {
+  /** Class index, or one per example; default: the predicted class. */
+  target?: Target;
+  /** Noisy copies n per example; default 50. */
+  samples?: number;
+  /** σ as a fraction of the input's value range (max − min); default 0.15. 0 gives the plain gradient. */
+  noiseLevel?: number;
+  /** What to aggregate; default `smoothGrad`. */
+  variant?: SmoothGradVariant;
+  /** For `smoothGrad`: |mean gradient| (default true) or signed. */
+  absolute?: boolean;
+  /** For images [n, h, w, c]: reduce channels; default `none`. */
+  reduce?: ChannelReduction;
+  /** Differentiate the target `score` (default) or the loss e = −log p_target. */
+  of?: GradientOf;
+  /** Seed of the noise; default 0. */
+  seed?: number;
+  /** Noisy copies per gradient call; default 64. */
+  batchSize?: number;
+}
+
+/**
+ * Averages gradients over noisy copies of each input (see the module example).
+ *
+ * @returns an {@link Attribution} with `values` of the inputs' shape (channels 1 when reduced) and
+ *   `extras.sigma`, the noise standard deviation used for each example.
+ */
+export function smoothGrad(model: ModelLike, inputs: tf.Tensor, options: SmoothGradOptions = {}): Attribution {
+  const where = 'smoothGrad';
+  const { samples = 50, noiseLevel = 0.15, variant = 'smoothGrad', absolute = true, reduce = 'none', of = 'score', seed = 0, batchSize = 64 } = options;
+  const m = explainedModel(where, model, inputs, options.target);
+  checkInteger(where, 'options.samples', samples, 1);
+  if (!(typeof noiseLevel === 'number' && noiseLevel >= 0 && Number.isFinite(noiseLevel))) {
+    throw new Error(`${where}: options.noiseLevel must be a finite number ≥ 0 (a fraction of the input range); got ${noiseLevel}`);
+  }
+  checkChoice(where, 'options.variant', variant, ['smoothGrad', 'smoothGradSquared', 'varGrad'] as const);
+  checkChoice(where, 'options.of', of, ['score', 'loss'] as const);
+  checkReduction(where, reduce, inputs.rank);
+  checkInteger(where, 'options.batchSize', batchSize, 1);
+  if (!Number.isInteger(seed)) throw new Error(`${where}: options.seed must be an integer; got ${seed}`);
+
+  const n = m.n;
+  const rowShape = inputs.shape.slice(1);
+  const size = rowShape.reduce((a, b) => a * b, 1);
+  const range = tf.tidy(() => {
+    const flat = inputs.reshape([n, -1]);
+    return tf.sub(flat.max(1), flat.min(1));
+  });
+  const sigma = Array.from(range.dataSync(), (r) => noiseLevel * r);
+  range.dispose();
+  const sum = new Float64Array(n * size);
+  const sumSq = new Float64Array(n * size);
+  let nonFiniteScores = 0;
+  const total = n * samples;
+  for (let lo = 0, chunk = 0; lo < total; lo += batchSize, chunk++) {
+    const b = Math.min(batchSize, total - lo);
+    const examples = Array.from({ length: b }, (_, r) => Math.floor((lo + r) / samples));
+    const rows = tf.tidy(() => {
+      const idx = tf.tensor1d(examples, 'int32');
+      const sd = tf.tensor1d(examples.map((e) => sigma[e])).reshape([b, ...rowShape.map(() => 1)]);
+      return tf.add(tf.gather(inputs, idx), tf.mul(tf.randomNormal([b, ...rowShape], 0, 1, 'float32', seed + chunk), sd));
+    });
+    const { grads, scores } = rowGradients(m, rows, examples.map((e) => m.target[e]), of);
+    rows.dispose();
+    nonFiniteScores += countNonFinite(scores);
+    const g = grads.dataSync();
+    grads.dispose();
+    for (let r = 0; r < b; r++) {
+      const off = examples[r] * size;
+      for (let j = 0; j < size; j++) {
+        const v = g[r * size + j];
+        sum[off + j] += v;
+        sumSq[off + j] += v * v;
+      }
+    }
+  }
+  const out = new Float32Array(n * size);
+  for (let i = 0; i < out.length; i++) {
+    const mean = sum[i] / samples;
+    const meanSq = sumSq[i] / samples;
+    out[i] = variant === 'smoothGrad' ? (absolute ? Math.abs(mean) : mean) : variant === 'smoothGradSquared' ? meanSq : Math.max(0, meanSq - mean * mean);
+  }
+  const values = tf.tidy(() => reduceChannels(tf.tensor(out, inputs.shape), reduce));
+  return createAttribution(variant, values, m.target, { samples, noiseLevel, variant, absolute, reduce, of, seed, batchSize }, { sigma }, nonFiniteScores);
+}
