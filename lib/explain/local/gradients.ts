@@ -58,3 +58,46 @@ export function inputGradients(m: ExplainedModel, inputs: tf.Tensor, batchSize: 
   if (parts.length > 1) tf.dispose(parts);
   return { grads, nonFiniteScores };
 }
+
+/** One batch of rows of a {@link gradientSweep}: row r belongs to `examples[r]` and is copy `copies[r]` of it. */
+export interface SweepBatch {
+  /** Index of the batch (0, 1, …), e.g. to vary a noise seed. */
+  index: number;
+  examples: number[];
+  copies: number[];
+}
+
+/**
+ * Gradients at `copies` rows per example (noisy copies for SmoothGrad, path points for IG), built by
+ * `makeRows` in batches of at most `batchSize` rows, handed to `consume` as plain numbers (row r's
+ * gradient is `grads[r·size … (r+1)·size)`). Returns the non-finite scores met and the largest batch.
+ */
+export function gradientSweep(
+  m: ExplainedModel,
+  copies: number,
+  batchSize: number,
+  of: GradientOf,
+  makeRows: (batch: SweepBatch) => tf.Tensor,
+  consume: (grads: Float32Array, batch: SweepBatch) => void,
+): { nonFiniteScores: number; largestBatch: number } {
+  let nonFiniteScores = 0;
+  let largestBatch = 0;
+  const total = m.n * copies;
+  for (let lo = 0, index = 0; lo < total; lo += batchSize, index++) {
+    const b = Math.min(batchSize, total - lo);
+    largestBatch = Math.max(largestBatch, b);
+    const batch: SweepBatch = {
+      index,
+      examples: Array.from({ length: b }, (_, r) => Math.floor((lo + r) / copies)),
+      copies: Array.from({ length: b }, (_, r) => (lo + r) % copies),
+    };
+    const rows = makeRows(batch);
+    const { grads, scores } = rowGradients(m, rows, batch.examples.map((e) => m.target[e]), of);
+    rows.dispose();
+    nonFiniteScores += countNonFinite(scores);
+    const g = grads.dataSync() as Float32Array;
+    grads.dispose();
+    consume(g, batch);
+  }
+  return { nonFiniteScores, largestBatch };
+}

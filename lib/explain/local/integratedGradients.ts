@@ -22,7 +22,7 @@
 import { tf } from '../../engine/tf';
 import { type Attribution, createAttribution, type ModelLike, type Target } from './attribution';
 import { type Baseline, baselineFor } from './baselines';
-import { rowGradients } from './gradients';
+import { gradientSweep } from './gradients';
 import { checkChoice, checkInteger, countNonFinite, explainedModel } from './scores';
 
 /** Riemann sums (left, right, middle) and the trapezoid rule over α ∈ [0, 1]. */
@@ -79,32 +79,26 @@ export function integratedGradients(model: ModelLike, inputs: tf.Tensor, options
   const rowShape = inputs.shape.slice(1);
   const size = rowShape.reduce((a, b) => a * b, 1);
   const acc = new Float64Array(n * size);
-  let nonFiniteScores = 0;
-  let largestBatch = 0;
-  const total = n * steps;
   try {
-    for (let lo = 0; lo < total; lo += internalBatchSize) {
-      const b = Math.min(internalBatchSize, total - lo);
-      largestBatch = Math.max(largestBatch, b);
-      const examples = Array.from({ length: b }, (_, r) => Math.floor((lo + r) / steps));
-      const stepOf = Array.from({ length: b }, (_, r) => (lo + r) % steps);
-      const rows = tf.tidy(() => {
-        const idx = tf.tensor1d(examples, 'int32');
-        const a = tf.tensor1d(stepOf.map((s) => alphas[s])).reshape([b, ...rowShape.map(() => 1)]);
-        const x0 = tf.gather(base, idx);
-        return tf.add(x0, tf.mul(a, tf.sub(tf.gather(inputs, idx), x0)));
-      });
-      const { grads, scores } = rowGradients(m, rows, examples.map((e) => m.target[e]), 'score');
-      rows.dispose();
-      nonFiniteScores += countNonFinite(scores);
-      const g = grads.dataSync();
-      grads.dispose();
-      for (let r = 0; r < b; r++) {
-        const off = examples[r] * size;
-        const w = weights[stepOf[r]];
-        for (let j = 0; j < size; j++) acc[off + j] += w * g[r * size + j];
-      }
-    }
+    const { nonFiniteScores, largestBatch } = gradientSweep(
+      m,
+      steps,
+      internalBatchSize,
+      'score',
+      ({ examples, copies }) =>
+        tf.tidy(() => {
+          const idx = tf.tensor1d(examples, 'int32');
+          const a = tf.tensor1d(copies.map((s) => alphas[s])).reshape([examples.length, ...rowShape.map(() => 1)]);
+          const x0 = tf.gather(base, idx);
+          return tf.add(x0, tf.mul(a, tf.sub(tf.gather(inputs, idx), x0)));
+        }),
+      (g, { examples, copies }) => {
+        examples.forEach((e, r) => {
+          const w = weights[copies[r]];
+          for (let j = 0; j < size; j++) acc[e * size + j] += w * g[r * size + j];
+        });
+      },
+    );
     const diff = tf.sub(inputs, base);
     const dv = diff.dataSync();
     diff.dispose();

@@ -15,8 +15,8 @@
 import { tf } from '../../engine/tf';
 import { type Attribution, createAttribution, type ModelLike, type Target } from './attribution';
 import { type ChannelReduction, checkReduction, reduceChannels } from './channels';
-import { type GradientOf, rowGradients } from './gradients';
-import { checkChoice, checkInteger, countNonFinite, explainedModel } from './scores';
+import { type GradientOf, gradientSweep } from './gradients';
+import { checkChoice, checkInteger, explainedModel } from './scores';
 
 /** Mean gradient, mean squared gradient (SmoothGrad²), or gradient variance (VarGrad). */
 export type SmoothGradVariant = 'smoothGrad' | 'smoothGradSquared' | 'varGrad';
@@ -74,30 +74,28 @@ export function smoothGrad(model: ModelLike, inputs: tf.Tensor, options: SmoothG
   range.dispose();
   const sum = new Float64Array(n * size);
   const sumSq = new Float64Array(n * size);
-  let nonFiniteScores = 0;
-  const total = n * samples;
-  for (let lo = 0, chunk = 0; lo < total; lo += batchSize, chunk++) {
-    const b = Math.min(batchSize, total - lo);
-    const examples = Array.from({ length: b }, (_, r) => Math.floor((lo + r) / samples));
-    const rows = tf.tidy(() => {
-      const idx = tf.tensor1d(examples, 'int32');
-      const sd = tf.tensor1d(examples.map((e) => sigma[e])).reshape([b, ...rowShape.map(() => 1)]);
-      return tf.add(tf.gather(inputs, idx), tf.mul(tf.randomNormal([b, ...rowShape], 0, 1, 'float32', seed + chunk), sd));
-    });
-    const { grads, scores } = rowGradients(m, rows, examples.map((e) => m.target[e]), of);
-    rows.dispose();
-    nonFiniteScores += countNonFinite(scores);
-    const g = grads.dataSync();
-    grads.dispose();
-    for (let r = 0; r < b; r++) {
-      const off = examples[r] * size;
-      for (let j = 0; j < size; j++) {
-        const v = g[r * size + j];
-        sum[off + j] += v;
-        sumSq[off + j] += v * v;
-      }
-    }
-  }
+  const { nonFiniteScores } = gradientSweep(
+    m,
+    samples,
+    batchSize,
+    of,
+    ({ index, examples }) =>
+      tf.tidy(() => {
+        const b = examples.length;
+        const sd = tf.tensor1d(examples.map((e) => sigma[e])).reshape([b, ...rowShape.map(() => 1)]);
+        const noise = tf.mul(tf.randomNormal([b, ...rowShape], 0, 1, 'float32', seed + index), sd);
+        return tf.add(tf.gather(inputs, tf.tensor1d(examples, 'int32')), noise);
+      }),
+    (g, { examples }) => {
+      examples.forEach((e, r) => {
+        for (let j = 0; j < size; j++) {
+          const v = g[r * size + j];
+          sum[e * size + j] += v;
+          sumSq[e * size + j] += v * v;
+        }
+      });
+    },
+  );
   const out = new Float32Array(n * size);
   for (let i = 0; i < out.length; i++) {
     const mean = sum[i] / samples;
