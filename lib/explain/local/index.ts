@@ -8,3 +8,4 @@ export * from './gradientXInput';
 export * from './smoothGrad';
 export * from './baselines';
 export * from './integratedGradients';
+export * from './gradCam';
