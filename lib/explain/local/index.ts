@@ -9,3 +9,4 @@ export * from './smoothGrad';
 export * from './baselines';
 export * from './integratedGradients';
 export * from './gradCam';
+export * from './lime';

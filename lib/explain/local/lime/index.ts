@@ -1,0 +1,4 @@
+export * from './lime';
+export * from './slic';
+export * from './ridge';
+export { type LimeFill } from './samples';
