@@ -69,8 +69,8 @@ export interface SweepBatch {
 
 /**
  * Gradients at `copies` rows per example (noisy copies for SmoothGrad, path points for IG), built by
- * `makeRows` in batches of at most `batchSize` rows, handed to `consume` as plain numbers (row r's
- * gradient is `grads[r·size … (r+1)·size)`). Returns the non-finite scores met and the largest batch.
+ * `makeRows` in batches of at most `batchSize` rows, handed to `consume` as plain numbers with the rows'
+ * objective values (row r's gradient is `grads[r·size … (r+1)·size)`). Returns the non-finite scores met and the largest batch.
  */
 export function gradientSweep(
   m: ExplainedModel,
@@ -78,7 +78,7 @@ export function gradientSweep(
   batchSize: number,
   of: GradientOf,
   makeRows: (batch: SweepBatch) => tf.Tensor,
-  consume: (grads: Float32Array, batch: SweepBatch) => void,
+  consume: (grads: Float32Array, batch: SweepBatch, scores: Float32Array) => void,
 ): { nonFiniteScores: number; largestBatch: number } {
   let nonFiniteScores = 0;
   let largestBatch = 0;
@@ -97,7 +97,7 @@ export function gradientSweep(
     nonFiniteScores += countNonFinite(scores);
     const g = grads.dataSync() as Float32Array;
     grads.dispose();
-    consume(g, batch);
+    consume(g, batch, scores);
   }
   return { nonFiniteScores, largestBatch };
 }

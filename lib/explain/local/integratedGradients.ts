@@ -79,6 +79,9 @@ export function integratedGradients(model: ModelLike, inputs: tf.Tensor, options
   const rowShape = inputs.shape.slice(1);
   const size = rowShape.reduce((a, b) => a * b, 1);
   const acc = new Float64Array(n * size);
+  // F(x) and F(x′): the trapezoid rule scores them at α = 1 and α = 0 on the way
+  const inputScore = new Array<number>(n).fill(NaN);
+  const baselineScore = new Array<number>(n).fill(NaN);
   try {
     const { nonFiniteScores, largestBatch } = gradientSweep(
       m,
@@ -92,7 +95,11 @@ export function integratedGradients(model: ModelLike, inputs: tf.Tensor, options
           const x0 = tf.gather(base, idx);
           return tf.add(x0, tf.mul(a, tf.sub(tf.gather(inputs, idx), x0)));
         }),
-      (g, { examples, copies }) => {
+      (g, { examples, copies }, scores) => {
+        examples.forEach((e, r) => {
+          if (rule === 'trapezoid' && copies[r] === 0) baselineScore[e] = scores[r];
+          if (rule === 'trapezoid' && copies[r] === steps - 1) inputScore[e] = scores[r];
+        });
         examples.forEach((e, r) => {
           const w = weights[copies[r]];
           for (let j = 0; j < size; j++) acc[e * size + j] += w * g[r * size + j];
@@ -113,8 +120,10 @@ export function integratedGradients(model: ModelLike, inputs: tf.Tensor, options
       }
       sum[e] = s;
     }
-    const inputScore = Array.from(m.scores(inputs, m.target, internalBatchSize));
-    const baselineScore = Array.from(m.scores(base, m.target, internalBatchSize));
+    if (rule !== 'trapezoid') {
+      inputScore.splice(0, n, ...m.scores(inputs, m.target, internalBatchSize));
+      baselineScore.splice(0, n, ...m.scores(base, m.target, internalBatchSize));
+    }
     const delta = sum.map((s, e) => Math.abs(s - (inputScore[e] - baselineScore[e])));
     const values = tf.tensor(out, inputs.shape);
     const baselineName = baseline instanceof tf.Tensor ? 'tensor' : baseline;
@@ -124,7 +133,7 @@ export function integratedGradients(model: ModelLike, inputs: tf.Tensor, options
       m.target,
       { steps, rule, baseline: baselineName, blurSigma: options.blurSigma, seed, internalBatchSize },
       { delta, inputScore, baselineScore, sum, largestBatch },
-      nonFiniteScores + countNonFinite(inputScore) + countNonFinite(baselineScore),
+      nonFiniteScores + (rule === 'trapezoid' ? 0 : countNonFinite(inputScore) + countNonFinite(baselineScore)),
     );
   } finally {
     base.dispose();
