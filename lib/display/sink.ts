@@ -4,6 +4,7 @@
  * sends real Jupyter `display_data` / `update_display_data` messages. `lib` never imports Jupyter.
  */
 import type { Figure, MimeBundle } from './figure';
+import { PLOTLY_MIME, plotlyOfflineBundle } from '../viz/plotly/offline';
 
 /** Where displays go. */
 export interface DisplaySink {
@@ -47,8 +48,13 @@ export function newDisplayId(): string {
   return `xai-${process.pid}-${Date.now().toString(36)}-${counter}`;
 }
 
+/** Sinks (notebook sessions) that already received the plotly.js bundle. */
+const plotlyEmbedded = new WeakSet<DisplaySink>();
+
 /**
  * Displays a figure (or a raw bundle) inline in a notebook, or its text form in a terminal.
+ * Before the first plotly figure of a notebook session it displays the plotly.js bundle once
+ * (offline, like plotly.py's `init_notebook_mode(connected=False)`); later plotly figures reuse it.
  * @example
  * ```ts
  * show(heatmap(attribution.values));
@@ -59,5 +65,9 @@ export function show(fig: Figure | MimeBundle): void {
   const isFigure = 'bundle' in fig && typeof (fig as Figure).bundle === 'object';
   const bundle = isFigure ? (fig as Figure).bundle : (fig as MimeBundle);
   if (typeof bundle['text/plain'] !== 'string') throw new Error("show: the bundle needs a 'text/plain' entry");
+  if (sink.live && bundle[PLOTLY_MIME] !== undefined && !plotlyEmbedded.has(sink)) {
+    sink.display(plotlyOfflineBundle());
+    plotlyEmbedded.add(sink);
+  }
   sink.display(bundle, isFigure ? (fig as Figure).metadata : undefined);
 }

@@ -1,0 +1,71 @@
+/**
+ * A plotly figure as a MIME bundle: `application/vnd.plotly.v1+json` for renderers that know
+ * plotly (JupyterLab with the plotly extension, VS Code), `text/html` for classic Notebook and
+ * nbconvert exports (a div, the static SVG inside it, and a script that draws with
+ * `window.Plotly` once the offline bundle has loaded, then removes the static picture), and
+ * `image/svg+xml` alone for renderers without JavaScript.
+ */
+import { randomUUID } from 'crypto';
+import type { Figure } from '../../display/figure';
+import { plotlyText, scriptJson } from '../escape';
+import { PLOTLY_MIME } from './offline';
+
+/** Plotly's figure JSON. Strings in it must already be escaped with `plotlyText`. */
+export interface PlotlySpec {
+  data: Record<string, unknown>[];
+  layout: Record<string, unknown>;
+  config?: Record<string, unknown>;
+}
+
+/** Builds the bundle of a plotly figure from its spec and its static SVG. */
+export function plotlyFigure(spec: PlotlySpec, parts: { svg: string; text: string; info?: Record<string, unknown> }): Figure {
+  const id = `xai-plot-${randomUUID()}`;
+  const full: PlotlySpec = { ...spec, config: { displaylogo: false, responsive: true, ...spec.config } };
+  const width = typeof spec.layout.width === 'number' ? spec.layout.width : 640;
+  const html =
+    `<div id="${id}" class="xai-plotly" style="max-width:100%;width:${width}px">` +
+    `<div class="xai-plotly-plot"></div>` +
+    `<div class="xai-plotly-static">${parts.svg}</div>` +
+    `</div>` +
+    `<script type="text/javascript">(function () {\n` +
+    `  var spec = ${scriptJson(full)};\n` +
+    `  var root = document.getElementById(${scriptJson(id)});\n` +
+    `  var tries = 0;\n` +
+    `  function draw() {\n` +
+    `    if (!root) return;\n` +
+    `    var P = window.Plotly;\n` +
+    `    if (!P) { if (tries++ < 400) setTimeout(draw, 50); return; }\n` +
+    `    P.newPlot(root.querySelector('.xai-plotly-plot'), spec.data, spec.layout, spec.config).then(function () {\n` +
+    `      var s = root.querySelector('.xai-plotly-static');\n` +
+    `      if (s) s.parentNode.removeChild(s);\n` +
+    `    });\n` +
+    `  }\n` +
+    `  draw();\n` +
+    `})();</script>`;
+  return {
+    bundle: { 'text/plain': parts.text, 'text/html': html, 'image/svg+xml': parts.svg, [PLOTLY_MIME]: full },
+    info: { traces: spec.data.length, ...parts.info },
+  };
+}
+
+/** Labels of a 2-D plotly chart (plain text; escaped here). */
+export interface AxesText {
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
+}
+
+/** The layout every 2-D chart shares: size, escaped title and axis titles, margins. */
+export function cartesianLayout(text: AxesText, width: number, height: number, showlegend: boolean): Record<string, unknown> {
+  const title = text.title !== undefined ? plotlyText(text.title) : undefined;
+  return {
+    width,
+    height,
+    title: title !== undefined ? { text: title } : undefined,
+    xaxis: { title: { text: plotlyText(text.xLabel ?? '') } },
+    yaxis: { title: { text: plotlyText(text.yLabel ?? '') } },
+    showlegend,
+    hovermode: 'closest',
+    margin: { l: 60, r: 20, t: title ? 50 : 20, b: 60 },
+  };
+}
