@@ -24,6 +24,8 @@ export interface EngineInfo {
   reason: string;
   /** Kernels tslab-xai registered for this backend (gradients the backend lacks). */
   kernelsAdded: string[];
+  /** The backend's own kernels tslab-xai replaced with faster (or correct) ones. */
+  kernelsReplaced: string[];
   /** Whether the wasm backend runs SIMD code. */
   simd?: boolean;
 }
@@ -72,13 +74,14 @@ async function activate(name: BackendName): Promise<EngineInfo | string> {
   }
   if (!ok) return `backend '${tfName}' failed to initialise`;
   await tf.ready();
-  const kernelsAdded = name === 'wasm' ? registerWasmKernels() : [];
+  const { added: kernelsAdded, replaced: kernelsReplaced } = name === 'wasm' ? registerWasmKernels() : { added: [], replaced: [] };
   if (name === 'cpu') quietCpuBanner();
   return {
     backend: name,
     tfBackend: tfName,
     reason: '',
     kernelsAdded,
+    kernelsReplaced,
     simd: name === 'wasm' ? Boolean(tf.env().getBool('WASM_HAS_SIMD_SUPPORT')) : undefined,
   };
 }
@@ -127,7 +130,7 @@ export async function ready(options: ReadyOptions = {}): Promise<EngineInfo> {
         if (typeof info === 'string') throw new Error(`ready: no backend could load: ${notes.concat(info).join('; ')}`);
         info.reason = `${notes.join('; ')}; using the pure-JavaScript cpu backend (slow)`;
       } else {
-        info.reason = `${notes[0]}; using wasm${info.simd ? ' with SIMD' : ''} + ${info.kernelsAdded.length} gradient kernels from tslab-xai`;
+        info.reason = `${notes[0]}; using wasm${info.simd ? ' with SIMD' : ''} + ${info.kernelsAdded.length} gradient kernels from tslab-xai (${info.kernelsReplaced.length} more replaced for speed)`;
       }
     } else {
       info.reason = 'tfjs-node loaded (native TensorFlow)';

@@ -1,57 +1,90 @@
 /**
- * `Conv2DBackpropFilter` for the wasm backend: the weight gradient of every conv layer.
+ * `Conv2DBackpropFilter` for the wasm backend (which lacks it): the weight gradient of every conv
+ * layer, as im2col + matrix products (Chellapilla et al. 2006, "High performance convolutional
+ * neural networks for document processing").
  *
- * dW[kh,kw,ci,co] = Σ_{b,i,j} x[b, i·s+kh−top, j·s+kw−left, ci] · dy[b,i,j,co] is itself a
- * convolution: with x transposed to [ci, H, W, b] as the input and dy transposed to
- * [oh, ow, b, co] as the filter, dilated by the forward stride, a `valid` conv gives
- * [ci, kh, kw, co]. So it runs on the backend's own XNNPACK conv2d rather than scalar loops.
+ * dW[kh,kw,ci,co] = Σ_{b,i,j} x[b, i·s+kh−top, j·s+kw−left, ci] · dy[b,i,j,co]
+ *
+ * For each filter tap (kh,kw) the window of the padded input that tap saw is one [M, ci] matrix
+ * (M = b·oh·ow; a contiguous-run slice at stride 1, a 1×1 strided XNNPACK depthwise copy
+ * otherwise), and dWᵀ[kh,kw] = dyᵀ [co, M] @ window [M, ci] is one XNNPACK fully-connected call.
+ * No scalar loops: slices copy whole rows, products run on XNNPACK.
  */
 import { backend_util } from '@tensorflow/tfjs';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { release, wasmCall } from './wasmCall';
+import type { ConvGeometry, Shape4 } from './convAttrs';
+import { padOrCrop } from './padOrCrop';
+import { slice } from './slice';
+import { constant, matMul, release, reshape, transpose, wasmCall } from './wasmCall';
 
-type Attrs = {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  filterShape: [number, number, number, number];
-};
+type Attrs = ConvGeometry & { filterShape: Shape4 };
 
-const kernelFunc = (({ inputs, backend: b, attrs }) => {
-  const backend = b as KernelBackend;
+/**
+ * The [b·oh·ow, c] matrix of input values filter tap (kh, kw) multiplies, from the padded input
+ * `xp` (top-left already padded, so tap (kh,kw) of output (i,j) is xp[kh·dh + i·sh, kw·dw + j·sw]).
+ */
+export function tapWindow(backend: KernelBackend, xp: TensorInfo, kh: number, kw: number, info: backend_util.Conv2DInfo): TensorInfo {
+  const { batchSize: b, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const c = xp.shape[3];
+  const r0 = kh * dh;
+  const c0 = kw * dw;
+  if (sh === 1 && sw === 1) return reshapeOwned(backend, slice(backend, xp, [0, r0, c0, 0], [b, oh, ow, c]), [b * oh * ow, c]);
+  const rows = (oh - 1) * sh + 1;
+  const cols = (ow - 1) * sw + 1;
+  const win = slice(backend, xp, [0, r0, c0, 0], [b, rows, cols, c]);
+  const ones = constant(backend, `ones:1x1x${c}x1`, [1, 1, c, 1], () => new Float32Array(c).fill(1));
+  const picked = wasmCall('DepthwiseConv2dNative', backend, { x: win, filter: ones }, { strides: [sh, sw], pad: 'valid', dilations: [1, 1] });
+  release(backend, win);
+  return reshapeOwned(backend, picked, [b * oh * ow, c]);
+}
+
+function reshapeOwned(backend: KernelBackend, t: TensorInfo, shape: number[]): TensorInfo {
+  const r = reshape(backend, t, shape);
+  release(backend, t);
+  return r;
+}
+
+/** The input padded (or cropped) to exactly the rows and columns the forward conv read. */
+export function paddedInput(backend: KernelBackend, x: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+  const { padInfo, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, effectiveFilterHeight: eh, effectiveFilterWidth: ew, inHeight: H, inWidth: W } = info;
+  const needH = (oh - 1) * sh + eh;
+  const needW = (ow - 1) * sw + ew;
+  return padOrCrop(backend, x, [[0, 0], [padInfo.top, needH - padInfo.top - H], [padInfo.left, needW - padInfo.left - W], [0, 0]]);
+}
+
+/** dW [fh,fw,ci,co] for x [b,H,W,ci] and dy [b,oh,ow,co]. */
+export function conv2dBackpropFilter(backend: KernelBackend, x: TensorInfo, dy: TensorInfo, attrs: Attrs): TensorInfo {
+  const { strides, pad, dimRoundingMode, filterShape } = attrs;
+  const info = backend_util.computeConv2DInfo(x.shape as Shape4, filterShape, strides, 1, pad, dimRoundingMode);
+  const [fh, fw, ci, co] = filterShape;
+  const m = info.batchSize * info.outHeight * info.outWidth;
+  const xp = paddedInput(backend, x, info);
+  const dy2 = reshape(backend, dy, [m, co]);
+  const dyT = transpose(backend, dy2, [1, 0]);
+  release(backend, dy2);
+  const taps: TensorInfo[] = [];
+  for (let kh = 0; kh < fh; kh++) {
+    for (let kw = 0; kw < fw; kw++) {
+      const win = tapWindow(backend, xp, kh, kw, info);
+      taps.push(matMul(backend, dyT, win)); // [co, ci]
+      release(backend, win);
+    }
+  }
+  if (xp !== x) release(backend, xp);
+  release(backend, dyT);
+  const stacked = taps.length === 1 ? taps[0] : wasmCall('Concat', backend, taps as unknown as Record<string, TensorInfo>, { axis: 0 });
+  if (taps.length > 1) release(backend, ...taps);
+  const s3 = reshape(backend, stacked, [fh * fw, co, ci]);
+  const dw = transpose(backend, s3, [0, 2, 1]);
+  release(backend, stacked, s3);
+  return reshapeOwned(backend, dw, [fh, fw, ci, co]);
+}
+
+const kernelFunc = (({ inputs, backend, attrs }) => {
+  const a = attrs as unknown as Attrs;
+  if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (tslab-xai wasm): dataFormat NCHW is not supported; use NHWC');
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Attrs;
-  if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (tslab-xai wasm): only NHWC is supported');
-  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
-  const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw, outHeight: oh, outWidth: ow } = info;
-  const [, H, W] = x.shape;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
-  // rows/cols of padded input the forward conv actually read
-  const needH = (oh - 1) * sh + fh;
-  const needW = (ow - 1) * sw + fw;
-  const bottom = Math.max(0, needH - top - H);
-  const right = Math.max(0, needW - left - W);
-  const temps: TensorInfo[] = [];
-  let xp = x;
-  if (top || bottom || left || right) {
-    xp = wasmCall('PadV2', backend, { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 });
-    temps.push(xp);
-  }
-  const xt = wasmCall('Transpose', backend, { x: xp }, { perm: [3, 1, 2, 0] });
-  const dyt = wasmCall('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] });
-  temps.push(xt, dyt);
-  const conv = wasmCall('Conv2D', backend, { x: xt, filter: dyt }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw] });
-  temps.push(conv);
-  let src = conv;
-  if (conv.shape[1] !== fh || conv.shape[2] !== fw) {
-    src = wasmCall('Slice', backend, { x: conv }, { begin: [0, 0, 0, 0], size: [conv.shape[0], fh, fw, conv.shape[3]] });
-    temps.push(src);
-  }
-  const out = wasmCall('Transpose', backend, { x: src }, { perm: [1, 2, 0, 3] });
-  release(backend, ...temps);
-  return out;
+  return conv2dBackpropFilter(backend as KernelBackend, x, dy, a);
 }) as KernelFunc;
 
 /** Kernel config, registered for wasm by `registerWasmKernels`. */

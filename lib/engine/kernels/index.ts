@@ -1,18 +1,50 @@
 /**
- * Gradient kernels the wasm backend of tfjs 4.x does not have, registered in tfjs's own way
- * (`registerKernel({ kernelName, backendName, kernelFunc })`), built on the backend's fast kernels.
+ * Gradient kernels for the wasm backend of tfjs 4.x, registered in tfjs's own way
+ * (`registerKernel({ kernelName, backendName, kernelFunc })`) and built on the backend's fast
+ * kernels (XNNPACK convolutions and matrix products, transposes, pads).
+ *
+ * @example
+ * ```ts
+ * const { added, replaced } = registerWasmKernels();   // once, after tf.setBackend('wasm')
+ * ```
  */
 import { tf } from '../tf';
-import { wasmKernels } from './registry';
+import { wasmKernels, wasmReplacements } from './registry';
 
-/** Registers every kernel in {@link wasmKernels} that the wasm backend lacks; returns their names. */
-export function registerWasmKernels(): string[] {
+/** What {@link registerWasmKernels} did. */
+export interface WasmKernelsRegistered {
+  /** Kernels the backend lacked (all of them that tslab-xai registered, on every call). */
+  added: string[];
+  /** The backend's kernels replaced by faster (or correct) ones. */
+  replaced: string[];
+}
+
+const addedOnce = new Set<string>();
+const replacedOnce = new Set<string>();
+
+/**
+ * Registers every kernel in `wasmKernels` that the wasm backend lacks and puts each of
+ * `wasmReplacements` in place of the backend's own kernel (once per process).
+ */
+export function registerWasmKernels(): WasmKernelsRegistered {
   const added: string[] = [];
   for (const k of wasmKernels) {
     if (tf.getKernel(k.kernelName, 'wasm') === undefined) {
       tf.registerKernel({ ...k, backendName: 'wasm' });
-      added.push(k.kernelName);
+      addedOnce.add(k.kernelName);
     }
+    if (addedOnce.has(k.kernelName)) added.push(k.kernelName);
   }
-  return added;
+  const replaced: string[] = [];
+  for (const r of wasmReplacements) {
+    const own = tf.getKernel(r.kernelName, 'wasm');
+    if (!own) throw new Error(`tslab-xai engine: the wasm backend has no '${r.kernelName}' kernel to replace`);
+    if (!replacedOnce.has(r.kernelName)) {
+      tf.unregisterKernel(r.kernelName, 'wasm');
+      tf.registerKernel({ kernelName: r.kernelName, backendName: 'wasm', kernelFunc: r.wrap(own.kernelFunc) });
+      replacedOnce.add(r.kernelName);
+    }
+    replaced.push(r.kernelName);
+  }
+  return { added, replaced };
 }

@@ -1,5 +1,32 @@
+/**
+ * The kernels tslab-xai supplies to the wasm backend, one file each beside this one:
+ * `wasmKernels` the backend lacks, `wasmReplacements` for its own kernels that are too slow or wrong.
+ */
 import type { KernelConfig } from '@tensorflow/tfjs';
+import { batchMatMulReplacement } from './batchMatMul';
 import { conv2dBackpropFilterConfig } from './conv2dBackpropFilter';
+import { conv2dBackpropInputReplacement } from './conv2dBackpropInput';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
+import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
+import { identityReplacement } from './identity';
+import { maxPoolGradReplacement } from './maxPoolGrad';
+import { sliceReplacement } from './slice';
+import { unsortedSegmentSumConfig } from './unsortedSegmentSum';
+import type { KernelReplacement } from './wasmCall';
 
-/** The kernels tslab-xai supplies to the wasm backend (one file each beside this one). */
-export const wasmKernels: Omit<KernelConfig, 'backendName'>[] = [conv2dBackpropFilterConfig];
+/** Kernels missing from tfjs 4.22's wasm backend that gradients of common layers need. */
+export const wasmKernels: Omit<KernelConfig, 'backendName'>[] = [
+  conv2dBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+  unsortedSegmentSumConfig,
+];
+
+/** The backend's own kernels that tslab-xai replaces (the original stays reachable for the cases it leaves alone). */
+export const wasmReplacements: KernelReplacement[] = [
+  sliceReplacement,
+  identityReplacement,
+  batchMatMulReplacement,
+  conv2dBackpropInputReplacement,
+  maxPoolGradReplacement,
+];
