@@ -34,7 +34,7 @@ export function plotlyFigure(spec: PlotlySpec, parts: { svg: string; text: strin
     `  function draw() {\n` +
     `    if (!root) return;\n` +
     `    var P = window.Plotly;\n` +
-    `    if (!P) { if (tries++ < 400) setTimeout(draw, 50); return; }\n` +
+    `    if (!P) { if (tries++ >= 400) return; setTimeout(draw, 50); return; }\n` +
     `    P.newPlot(root.querySelector('.xai-plotly-plot'), spec.data, spec.layout, spec.config).then(function () {\n` +
     `      var s = root.querySelector('.xai-plotly-static');\n` +
     `      if (s) s.parentNode.removeChild(s);\n` +
