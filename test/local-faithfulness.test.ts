@@ -75,6 +75,17 @@ describe('faithfulness measures', () => {
     x.dispose();
   });
 
+  it('randomization check: a map that turns constant counts as ρ = 0, one that stays constant as ρ = 1', async () => {
+    const { model, images } = await trainedCnn();
+    const x = images.slice(0, 2);
+    let calls = 0;
+    const vanishing = randomizationCheck(model, x, (m, xs, t) => createAttribution('vanishing', calls++ === 0 ? xs.clone() : tf.zerosLike(xs), t, {}));
+    assert.deepStrictEqual(vanishing.spearman, [0, 0, 0]);
+    const flat = randomizationCheck(model, x, (m, xs, t) => createAttribution('flat', tf.zerosLike(xs), t, {}));
+    assert.deepStrictEqual(flat.spearman, [1, 1, 1]);
+    x.dispose();
+  });
+
   it('randomization check names unknown layers', async () => {
     const { model, images } = await trainedCnn();
     const x = images.slice(0, 1);

@@ -41,7 +41,11 @@ export interface RandomizationCheckOptions {
 export interface RandomizationCheck {
   /** The layer re-initialized at each step (cumulative: step k has layers[0..k] randomized). */
   layers: string[];
-  /** Mean Spearman ρ between the original map and the map at each step. */
+  /**
+   * Mean Spearman ρ between the original map and the map at each step. Where ρ is undefined
+   * because a map is constant (e.g. Grad-CAM all 0 after its ReLU), it counts as 1 when both maps
+   * are identical and 0 otherwise.
+   */
   spearman: number[];
   /** Mean SSIM (maps scaled to [0, 1]) between the original map and the map at each step. */
   ssim: number[];
@@ -59,6 +63,13 @@ function scaled(map: Float32Array): Float32Array {
     hi = Math.max(hi, v);
   }
   return map.map((v) => (hi > lo ? (v - lo) / (hi - lo) : 0));
+}
+
+/** Spearman ρ, with constant maps read as 1 (both identical) or 0 (no rank agreement). */
+function rankAgreement(a: Float32Array, b: Float32Array): number {
+  const r = spearman(a, b);
+  if (!Number.isNaN(r)) return r;
+  return a.every((v, i) => v === b[i]) ? 1 : 0;
 }
 
 function mapsOf(explain: Explainer, model: tf.LayersModel, inputs: tf.Tensor, target: number[], absolute: boolean): ReturnType<typeof featureMaps> {
@@ -103,7 +114,7 @@ export function randomizationCheck(model: tf.LayersModel, inputs: tf.Tensor, exp
     names.forEach((name, k) => {
       reinitialize(model.getLayer(name), seed + 100 * k);
       const now = mapsOf(explain, model, inputs, m.target, absolute);
-      perExample.spearman.push(now.maps.map((map, e) => spearman(original.maps[e], map)));
+      perExample.spearman.push(now.maps.map((map, e) => rankAgreement(original.maps[e], map)));
       perExample.ssim.push(now.maps.map((map, e) => ssim(originalScaled[e], scaled(map), now.height, now.width)));
     });
   } finally {
