@@ -146,7 +146,7 @@ export function attentionGrid(weights: tf.Tensor | NumberGrid, options: Attentio
   const cell = Math.max(3, Math.min(12, Math.floor(96 / Math.max(Q, K))));
   const gap = 10;
   const left = 16 + 6.5 * Math.max(...Array.from({ length: L }, (_, l) => `layer ${layerName(l)}`.length));
-  const top = 44;
+  const top = 54;
   const bw = K * cell;
   const bh = Q * cell;
   const title = options.title ?? `attention: ${L} layer${L === 1 ? '' : 's'} × ${H} head${H === 1 ? '' : 's'}`;

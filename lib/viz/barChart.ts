@@ -7,6 +7,7 @@ import type { Figure } from '../display/figure';
 import { classColor } from './colormap';
 import { escapeHtml, plotlyText } from './escape';
 import { cartesianLayout, plotlyFigure } from './plotly/figure';
+import { fmt } from './layout';
 import { extent } from './svg/axes';
 import { chartSvg } from './svg/chart';
 
@@ -97,7 +98,7 @@ export function barChart(values: Values | Record<string, Values>, options: BarCh
   });
   const text =
     `${options.title ? options.title + ': ' : ''}bar chart — ` +
-    series.map(([name, v]) => (series.length > 1 ? `${name}: ` : '') + categories.map((c) => `${c} ${v[c] ?? '–'}`).join(', ')).join('; ') +
-    (options.baseline ? `; ${options.baseline.label ?? 'baseline'} ${options.baseline.value}` : '');
+    series.map(([name, v]) => (series.length > 1 ? `${name}: ` : '') + categories.map((c) => `${c} ${v[c] === undefined ? '–' : fmt(v[c])}`).join(', ')).join('; ') +
+    (options.baseline ? `; ${options.baseline.label ?? 'baseline'} ${fmt(options.baseline.value)}` : '');
   return plotlyFigure({ data, layout }, { svg, text, info: { series: series.map(([n]) => n), categories } });
 }

@@ -6,6 +6,7 @@ import type { Figure } from '../display/figure';
 import { classColor } from './colormap';
 import { escapeHtml, plotlyText } from './escape';
 import { cartesianLayout, plotlyFigure } from './plotly/figure';
+import { fmt } from './layout';
 import { extent } from './svg/axes';
 import { chartSvg } from './svg/chart';
 
@@ -69,13 +70,17 @@ export function linePlot(series: Record<string, readonly number[]> | readonly Li
     line: { color: s.color },
   }));
   const layout = cartesianLayout(options, width, height, resolved.length > 1);
+  const xs = resolved.flatMap((s) => s.x);
+  const integerX = xs.every((v) => Number.isInteger(v)) && Math.max(...xs) - Math.min(...xs) <= 20;
+  if (integerX) Object.assign(layout.xaxis as object, { dtick: 1 });
   const svg = chartSvg({
     width,
     height,
     title: options.title,
     xLabel: options.xLabel,
     yLabel: options.yLabel,
-    xDomain: extent(resolved.flatMap((s) => s.x), 0.02),
+    xDomain: extent(xs, 0.02),
+    integerX,
     yDomain: extent(resolved.flatMap((s) => s.y)),
     legend: resolved.length > 1 ? resolved : undefined,
     body: (p) =>
@@ -92,6 +97,6 @@ export function linePlot(series: Record<string, readonly number[]> | readonly Li
         })
         .join(''),
   });
-  const last = resolved.map((s) => `${s.name} ${s.y.length} points, last ${s.y[s.y.length - 1]}`).join('; ');
+  const last = resolved.map((s) => `${s.name} ${s.y.length} points, last ${fmt(s.y[s.y.length - 1])}`).join('; ');
   return plotlyFigure({ data, layout }, { svg, text: `${options.title ? options.title + ': ' : ''}line plot — ${last}`, info: { series: resolved.map((s) => s.name) } });
 }

@@ -40,6 +40,8 @@ export interface ChartFrame {
   legend?: readonly LegendEntry[];
   /** A note under the title, e.g. "static view". */
   subtitle?: string;
+  /** Only whole-number ticks on the x axis (epochs, steps). */
+  integerX?: boolean;
   /** Hide the axes (e.g. for a projected 3-D view). */
   noAxes?: boolean;
   /** The marks, drawn in the plot area. */
@@ -77,7 +79,7 @@ export function chartSvg(f: ChartFrame): string {
         parts.push(`<text transform="translate(${sx(i).toFixed(1)},${top + ph + 14}) rotate(${f.xCategories!.length > 6 ? -30 : 0})" text-anchor="${f.xCategories!.length > 6 ? 'end' : 'middle'}">${escapeHtml(label)}</text>`);
       });
     } else {
-      for (const t of niceTicks(f.xDomain[0], f.xDomain[1], 6)) parts.push(`<text x="${sx(t).toFixed(1)}" y="${top + ph + 16}">${fmt(t)}</text>`);
+      for (const t of niceTicks(f.xDomain[0], f.xDomain[1], 6).filter((v) => !f.integerX || Number.isInteger(v))) parts.push(`<text x="${sx(t).toFixed(1)}" y="${top + ph + 16}">${fmt(t)}</text>`);
     }
     parts.push(`</g>`);
     parts.push(`<rect x="${left}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`);
