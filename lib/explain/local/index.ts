@@ -10,5 +10,4 @@ export * from './baselines';
 export * from './integratedGradients';
 export * from './gradCam';
 export * from './lime';
-export * from './attributionMass';
 export * from './faithfulness';

@@ -1,5 +1,4 @@
-export * from './deletionInsertion';
+export { deletionCurve, insertionCurve, type CurveOptions, type FaithfulnessCurve } from './deletionInsertion';
 export * from './randomizationCheck';
-export * from './rankCorrelation';
-export * from './ssim';
-export * from './featureMaps';
+export { spearman } from './rankCorrelation';
+export { ssim, type SsimOptions } from './ssim';
