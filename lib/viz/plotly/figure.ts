@@ -23,7 +23,7 @@ export function plotlyFigure(spec: PlotlySpec, parts: { svg: string; text: strin
   const full: PlotlySpec = { ...spec, config: { displaylogo: false, responsive: true, ...spec.config } };
   const width = typeof spec.layout.width === 'number' ? spec.layout.width : 640;
   const html =
-    `<div id="${id}" class="xai-plotly" style="max-width:100%;width:${width}px">` +
+    `<div id="${id}" class="xai-plotly" data-traces="${spec.data.length}" style="max-width:100%;width:${width}px">` +
     `<div class="xai-plotly-plot"></div>` +
     `<div class="xai-plotly-static">${parts.svg}</div>` +
     `</div>` +

@@ -1,0 +1,35 @@
+/**
+ * The figures the browser check looks at: ten plotly figures (2-D and 3-D scatter, line, bar) and
+ * one of every other kind, with the XSS label `<img src=x onerror=alert(1)>` in every place a user
+ * string can go. Used in-process by test/browser.test.ts and, through `require`, by the scratch
+ * notebook it executes, so both show exactly the same figures.
+ */
+import type { Figure } from '../lib/display/figure';
+import * as viz from '../lib/viz';
+
+export const XSS = '<img src=x onerror=alert(1)>';
+
+/** The number of plotly figures in {@link browserFigures}. */
+export const PLOTLY_FIGURES = 10;
+
+/** Figures in display order. */
+export function browserFigures(): Figure[] {
+  const pts = Array.from({ length: 60 }, (_, i) => [Math.cos(i) * i, Math.sin(i) * i, i]);
+  const labels = pts.map((_, i) => i % 3);
+  const image = Array.from({ length: 8 }, (_, y) => Array.from({ length: 8 }, (_, x) => (x + y) / 14));
+  const signed = image.map((row) => row.map((v) => v - 0.5));
+  return [
+    viz.scatter(pts, { labels, classNames: [XSS, 'one', 'two'], hover: pts.map(() => XSS), title: XSS, axisLabels: [XSS, 'y'] }),
+    viz.scatter(pts, { labels, dims: 3, title: '3-D' }),
+    viz.linePlot({ loss: [1, 0.5, 0.25], [XSS]: [0.2, 0.4, 0.8] }, { xLabel: XSS, title: 'curves' }),
+    viz.barChart({ [XSS]: 0.5, conv: 0.7 }, { baseline: { value: 0.1, label: XSS }, title: 'bars' }),
+    ...Array.from({ length: PLOTLY_FIGURES - 4 }, (_, k) => viz.linePlot([k, k + 1, 2 * k], { title: `line ${k}` })),
+    viz.imageGrid([image, image], { captions: [XSS, 'b'], title: XSS }),
+    viz.heatmap([signed, signed], { image: [image, image], captions: [XSS, 'b'], title: XSS }),
+    viz.attentionMatrix([[1, 0], [0.5, 0.5]], { tokens: [XSS, 'b'], title: XSS }),
+    viz.attentionGrid([[[[1, 0], [0.5, 0.5]]]], { tokens: [XSS, 'b'] }),
+    viz.table([{ name: XSS, value: 1 }], { title: XSS }),
+    viz.confusionMatrix([[1, 0], [0, 1]], { classNames: [XSS, 'b'] }),
+    viz.probeTable({ [XSS]: { task: 0.5 } }),
+  ];
+}
