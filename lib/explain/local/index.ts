@@ -10,4 +10,5 @@ export * from './baselines';
 export * from './integratedGradients';
 export * from './gradCam';
 export * from './lime';
+export * from './attributionMass';
 export * from './faithfulness';
