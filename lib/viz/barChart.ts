@@ -9,7 +9,7 @@ import { escapeHtml, plotlyText } from './escape';
 import { cartesianLayout, plotlyFigure } from './plotly/figure';
 import { fmt } from './layout';
 import { extent } from './svg/axes';
-import { chartSvg } from './svg/chart';
+import { axesText, chartSvg } from './svg/chart';
 
 /** Options of {@link barChart}. */
 export interface BarChartOptions {
@@ -68,11 +68,9 @@ export function barChart(values: Values | Record<string, Values>, options: BarCh
   const groupW = 0.8;
   const barW = groupW / series.length;
   const svg = chartSvg({
+    ...axesText(options),
     width,
     height,
-    title: options.title,
-    xLabel: options.xLabel,
-    yLabel: options.yLabel,
     xDomain: [-0.5, categories.length - 0.5],
     yDomain: [Math.min(0, lo), hi],
     xCategories: categories,

@@ -8,7 +8,7 @@ import { escapeHtml, plotlyText } from './escape';
 import { cartesianLayout, plotlyFigure } from './plotly/figure';
 import { fmt } from './layout';
 import { extent } from './svg/axes';
-import { chartSvg } from './svg/chart';
+import { axesText, chartSvg } from './svg/chart';
 
 /** One named line. `x` defaults to 0, 1, 2, … (or the options' shared `x`). */
 export interface LineSeries {
@@ -74,11 +74,9 @@ export function linePlot(series: Record<string, readonly number[]> | readonly Li
   const integerX = xs.every((v) => Number.isInteger(v)) && Math.max(...xs) - Math.min(...xs) <= 20;
   if (integerX) Object.assign(layout.xaxis as object, { dtick: 1 });
   const svg = chartSvg({
+    ...axesText(options),
     width,
     height,
-    title: options.title,
-    xLabel: options.xLabel,
-    yLabel: options.yLabel,
     xDomain: extent(xs, 0.02),
     integerX,
     yDomain: extent(resolved.flatMap((s) => s.y)),

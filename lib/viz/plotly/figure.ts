@@ -9,6 +9,7 @@ import { randomUUID } from 'crypto';
 import type { Figure } from '../../display/figure';
 import { plotlyText, scriptJson } from '../escape';
 import { PLOTLY_MIME } from './offline';
+import type { AxesText } from '../svg/chart';
 
 /** Plotly's figure JSON. Strings in it must already be escaped with `plotlyText`. */
 export interface PlotlySpec {
@@ -46,13 +47,6 @@ export function plotlyFigure(spec: PlotlySpec, parts: { svg: string; text: strin
     bundle: { 'text/plain': parts.text, 'text/html': html, 'image/svg+xml': parts.svg, [PLOTLY_MIME]: full },
     info: { traces: spec.data.length, ...parts.info },
   };
-}
-
-/** Labels of a 2-D plotly chart (plain text; escaped here). */
-export interface AxesText {
-  title?: string;
-  xLabel?: string;
-  yLabel?: string;
 }
 
 /** The layout every 2-D chart shares: size, escaped title and axis titles, margins. */

@@ -26,6 +26,16 @@ export interface Plot {
   readonly height: number;
 }
 
+/** Title and axis labels of a 2-D chart (plain text; escaped where drawn). */
+export interface AxesText {
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
+}
+
+/** Just the title and axis labels of a chart's options. */
+export const axesText = ({ title, xLabel, yLabel }: AxesText): AxesText => ({ title, xLabel, yLabel });
+
 /** Everything a chart needs around its marks. */
 export interface ChartFrame {
   width: number;
