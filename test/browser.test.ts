@@ -140,7 +140,8 @@ describe('browser check', function () {
     const bundle = Buffer.byteLength(plotlySource());
     const size = fs.statSync(executed.ipynb).size;
     assert.ok(size > bundle, 'the bundle is in the notebook (offline)');
-    assert.ok(size < 1.5 * bundle, `executed notebook is ${(size / 1e6).toFixed(1)} MB for a ${(bundle / 1e6).toFixed(1)} MB bundle: embedded more than once?`);
+    // one copy, JSON-escaped line by line, is about 1.35 × the bundle; two copies would pass 2.5 ×
+    assert.ok(size < 2 * bundle, `executed notebook is ${(size / 1e6).toFixed(1)} MB for a ${(bundle / 1e6).toFixed(1)} MB bundle: embedded more than once?`);
   });
 
   describe('in Chromium', function () {
