@@ -7,6 +7,7 @@
 import { tf } from '../../lib/engine/tf';
 import { loadMnist } from '../../lib/data';
 import { heatmap, scatter } from '../../lib/viz';
+import type { Workload } from '../workload';
 
 interface Fixture {
   image: tf.Tensor4D;
@@ -35,7 +36,7 @@ function setup(): Fixture {
   return fixture;
 }
 
-export const workloads: { name: string; run(): void; reps?: number; setup?: () => void }[] = [
+export const workloads: Workload[] = [
   {
     name: 'heatmap-28x28-overlay',
     setup,
