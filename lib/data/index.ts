@@ -1,1 +1,3 @@
 export * from './mnist';
+export * from './imageFolder';
+export * from './sprites';
