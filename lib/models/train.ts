@@ -9,7 +9,9 @@
  * ```
  */
 import { tf } from '../engine/tf';
+import { permutation } from '../data/permutation';
 import { progress } from '../display/progress';
+import { adam } from './adam';
 
 /** Options of {@link train}. */
 export interface TrainOptions {
@@ -43,34 +45,23 @@ function indexLabels(labels: tf.Tensor, n: number, where: string): tf.Tensor1D {
   throw new Error(`${where}: labels must be [n] class indices or [n, classes] one-hot; got shape [${labels.shape}]`);
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-/** A deterministic permutation of 0..n-1. */
-export function permutation(n: number, seed: number): Int32Array {
-  const rnd = mulberry32(seed);
-  const p = new Int32Array(n);
-  for (let i = 0; i < n; i++) p[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    const t = p[i];
-    p[i] = p[j];
-    p[j] = t;
+/** Rows `order[lo..lo+size)` of a row-major array with `rowSize` values per row, as one array. */
+function gatherRows<T extends Float32Array | Int32Array>(src: T, order: Int32Array | null, lo: number, size: number, rowSize: number): T {
+  const out = new (src.constructor as new (n: number) => T)(size * rowSize);
+  for (let r = 0; r < size; r++) {
+    const i = order ? order[lo + r] : lo + r;
+    out.set(src.subarray(i * rowSize, (i + 1) * rowSize), r * rowSize);
   }
-  return p;
+  return out;
 }
 
 /**
  * Trains `model` (softmax outputs) with Adam on cross-entropy. The model is trained in place;
  * the returned history has one record per epoch. No tensor outlives the call.
+ *
+ * Batches are cut on the host (one read of `images` per call) rather than with a `gather` per
+ * step, and Adam is {@link adam}: one fused kernel per variable where the engine has it.
  */
 export async function train(model: tf.LayersModel, images: tf.Tensor, labels: tf.Tensor, options: TrainOptions = {}): Promise<EpochRecord[]> {
   const { epochs = 3, batchSize = 64, learningRate = 1e-3, shuffle = 0, quiet = false, validation } = options;
@@ -80,46 +71,50 @@ export async function train(model: tf.LayersModel, images: tf.Tensor, labels: tf
   const n = images.shape[0];
   const y = indexLabels(labels, n, 'train');
   const classes = (model.outputs[0].shape[1] as number) ?? 10;
-  const optimizer = tf.train.adam(learningRate);
+  const hostImages = images.dtype === 'float32' ? (images.dataSync() as Float32Array) : Float32Array.from(images.dataSync());
+  const hostLabels = y.dataSync() as Int32Array;
+  y.dispose();
+  const rowShape = images.shape.slice(1);
+  const rowSize = hostImages.length / Math.max(1, n);
+  const optimizer = adam(learningRate);
   const steps = Math.ceil(n / batchSize);
   const bar = progress({ total: epochs * steps, label: 'train', enabled: !quiet, every: steps });
   const history: EpochRecord[] = [];
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const t0 = Date.now();
-      const order = shuffle === false ? null : tf.tensor1d(permutation(n, shuffle + epoch), 'int32');
+      const order = shuffle === false ? null : permutation(n, shuffle + epoch);
       let lossSum = 0;
       let correct = 0;
       for (let s = 0; s < steps; s++) {
         const lo = s * batchSize;
         const size = Math.min(batchSize, n - lo);
-        const [l, c] = tf.tidy(() => {
-          const idx = order ? order.slice(lo, size) : tf.range(lo, lo + size, 1, 'int32');
-          const xb = tf.gather(images, idx);
-          const yb = tf.gather(y, idx);
+        const xb = tf.tensor(gatherRows(hostImages, order, lo, size, rowSize), [size, ...rowShape], 'float32');
+        const yb = tf.tensor1d(gatherRows(hostLabels, order, lo, size, 1), 'int32');
+        const { loss, hits, grads } = tf.tidy(() => {
           const oh = tf.oneHot(yb, classes).toFloat();
-          let hits: tf.Scalar | undefined;
-          const loss = optimizer.minimize(() => {
+          let h: tf.Scalar | undefined;
+          const { value, grads: g } = tf.variableGrads(() => {
             const p = model.apply(xb, { training: true }) as tf.Tensor;
-            hits = tf.keep(p.argMax(1).equal(yb).sum()) as tf.Scalar;
+            h = tf.keep(p.argMax(1).equal(yb).sum()) as tf.Scalar;
             return tf.losses.softmaxCrossEntropy(oh, tf.log(tf.clipByValue(p, 1e-7, 1))) as tf.Scalar;
-          }, true) as tf.Scalar;
-          return [loss, hits as tf.Scalar];
+          });
+          return { loss: value, hits: h as tf.Scalar, grads: g };
         });
-        const [lv, cv] = [(await l.data())[0], (await c.data())[0]];
-        l.dispose();
-        c.dispose();
+        optimizer.applyGradients(grads);
+        tf.dispose([xb, yb, ...Object.values(grads)]);
+        const [lv, cv] = [(await loss.data())[0], (await hits.data())[0]];
+        loss.dispose();
+        hits.dispose();
         lossSum += lv * size;
         correct += cv;
         bar.tick({ epoch, loss: lossSum / (lo + size), acc: correct / (lo + size) });
       }
-      order?.dispose();
       const rec: EpochRecord = { epoch, loss: lossSum / n, accuracy: correct / n, ms: Date.now() - t0 };
       if (validation) rec.valAccuracy = evaluate(model, validation[0], validation[1]).accuracy;
       history.push(rec);
     }
   } finally {
-    y.dispose();
     optimizer.dispose();
   }
   const lastRec = history[history.length - 1];

@@ -9,13 +9,18 @@
  * (M = b·oh·ow; a contiguous-run slice at stride 1, a 1×1 strided XNNPACK depthwise copy
  * otherwise), and dWᵀ[kh,kw] = dyᵀ [co, M] @ window [M, ci] is one XNNPACK fully-connected call.
  * No scalar loops: slices copy whole rows, products run on XNNPACK.
+ *
+ * XNNPACK packs the [M, ·] operand as weights on every call, which costs more than the product
+ * for these shapes, so when tslab-xai's SIMD kernels are available (see `simd/kernels.c`) the
+ * gradient is accumulated directly from x and dy in 4×8 register tiles instead.
  */
 import { backend_util } from '@tensorflow/tfjs';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { ConvGeometry, Shape4 } from './convAttrs';
 import { padOrCrop } from './padOrCrop';
+import { pointer, simdKernels } from './simd/simdKernels';
 import { slice } from './slice';
-import { constant, matMul, release, reshape, transpose, wasmCall } from './wasmCall';
+import { constant, matMul, release, reshape, transpose, wasmCall, type WasmBackend } from './wasmCall';
 
 type Attrs = ConvGeometry & { filterShape: Shape4 };
 
@@ -57,6 +62,14 @@ export function conv2dBackpropFilter(backend: KernelBackend, x: TensorInfo, dy: 
   const { strides, pad, dimRoundingMode, filterShape } = attrs;
   const info = backend_util.computeConv2DInfo(x.shape as Shape4, filterShape, strides, 1, pad, dimRoundingMode);
   const [fh, fw, ci, co] = filterShape;
+  const simd = simdKernels(backend);
+  if (simd && x.dtype === 'float32' && dy.dtype === 'float32') {
+    const dw = (backend as WasmBackend).makeOutput([fh, fw, ci, co], 'float32');
+    const { batchSize, inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth, padInfo } = info;
+    simd.conv2d_backprop_filter(pointer(backend, x), pointer(backend, dy), pointer(backend, dw),
+      batchSize, inHeight, inWidth, ci, outHeight, outWidth, co, fh, fw, strideHeight, strideWidth, padInfo.top, padInfo.left);
+    return dw;
+  }
   const m = info.batchSize * info.outHeight * info.outWidth;
   const xp = paddedInput(backend, x, info);
   const dy2 = reshape(backend, dy, [m, co]);

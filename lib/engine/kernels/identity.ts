@@ -10,7 +10,7 @@
  * ```
  */
 import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import type { KernelReplacement } from './wasmCall';
+import { share, type KernelReplacement } from './wasmCall';
 
 /** Replaces the wasm backend's copying `Identity` (strings still go to it). */
 export const identityReplacement: KernelReplacement = {
@@ -20,7 +20,6 @@ export const identityReplacement: KernelReplacement = {
     ((args) => {
       const x = args.inputs.x as TensorInfo;
       if (x.dtype === 'string') return original(args);
-      (args.backend as KernelBackend).incRef(x.dataId);
-      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+      return share(args.backend as KernelBackend, x);
     }) as KernelFunc,
 };

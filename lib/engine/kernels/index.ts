@@ -10,6 +10,7 @@
  */
 import { tf } from '../tf';
 import { wasmKernels, wasmReplacements } from './registry';
+import { simdKernels } from './simd/simdKernels';
 
 /** What {@link registerWasmKernels} did. */
 export interface WasmKernelsRegistered {
@@ -28,7 +29,9 @@ const replacedOnce = new Set<string>();
  */
 export function registerWasmKernels(): WasmKernelsRegistered {
   const added: string[] = [];
-  for (const k of wasmKernels) {
+  const simd = tf.getBackend() === 'wasm' && simdKernels(tf.backend()) !== undefined;
+  for (const { needsSimd, ...k } of wasmKernels) {
+    if (needsSimd && !simd) continue;
     if (tf.getKernel(k.kernelName, 'wasm') === undefined) {
       tf.registerKernel({ ...k, backendName: 'wasm' });
       addedOnce.add(k.kernelName);

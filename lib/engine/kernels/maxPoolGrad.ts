@@ -9,7 +9,8 @@
  * to the taps. Non-overlapping windows (stride = window, the common case) need only reshapes, an
  * XNNPACK broadcast subtract, one fused depthwise convolution, a multiply and a transpose.
  * Overlapping windows gather taps with a one-hot depthwise convolution and scatter with its
- * transpose.
+ * transpose. When tslab-xai's SIMD kernels are available (`simd/kernels.c`), one pass over the
+ * windows does all of this instead.
  */
 import { backend_util } from '@tensorflow/tfjs';
 import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
@@ -17,7 +18,8 @@ import type { ConvGeometry, Shape4 } from './convAttrs';
 import { depthwiseConv2dNativeBackpropInput } from './depthwiseConv2dNativeBackpropInput';
 import { padOrCrop } from './padOrCrop';
 import { firstMaxBias, firstMaxDepthwiseFilter, firstMaxMatrix, oneHotTaps } from './poolTaps';
-import { constant, release, reshape, transpose, wasmCall, type KernelReplacement } from './wasmCall';
+import { pointer, simdKernels } from './simd/simdKernels';
+import { constant, release, reshape, transpose, wasmCall, type KernelReplacement, type WasmBackend } from './wasmCall';
 
 type Attrs = ConvGeometry & { filterSize: [number, number] | number };
 
@@ -59,11 +61,13 @@ function nonOverlapping(backend: KernelBackend, dy: TensorInfo, x: TensorInfo, y
 }
 
 /** Any stride and padding: taps gathered by a one-hot depthwise convolution, scattered by its transpose. */
-function general(backend: KernelBackend, dy: TensorInfo, x: TensorInfo, y: TensorInfo, info: backend_util.Conv2DInfo, attrs: Attrs): TensorInfo {
+function general(backend: KernelBackend, dy: TensorInfo, x: TensorInfo, y: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
   const { batchSize: b, outHeight: oh, outWidth: ow, filterHeight: fh, filterWidth: fw, inHeight: H, inWidth: W, inChannels: c } = info;
   const K = fh * fw;
   const n = b * oh * ow * c;
-  const geometry = { strides: [info.strideHeight, info.strideWidth], pad: attrs.pad, dilations: [1, 1], dimRoundingMode: attrs.dimRoundingMode };
+  // explicit numbers: XNNPACK's own 'same' padding differs from tfjs's (see samePadding.ts)
+  const { top, bottom, left, right } = info.padInfo;
+  const geometry = { strides: [info.strideHeight, info.strideWidth], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dilations: [1, 1] };
   const taps = oneHotTaps(backend, fh, fw, c);
   const patches = wasmCall('DepthwiseConv2dNative', backend, { x, filter: taps }, geometry);
   const p5 = reshape(backend, patches, [b, oh, ow, c, K]);
@@ -72,7 +76,6 @@ function general(backend: KernelBackend, dy: TensorInfo, x: TensorInfo, y: Tenso
   release(backend, patches, p5, y5);
   let notMax = wasmCall('Step', backend, { x: gap }, { alpha: 0 });
   release(backend, gap);
-  const { top, bottom, left, right } = info.padInfo;
   if (top || bottom || left || right) {
     // padded taps read 0 above; mark them "not a maximum" with the padding mask
     const ones = constant(backend, `ones:1x${H}x${W}x1`, [1, H, W, 1], () => new Float32Array(H * W).fill(1));
@@ -101,8 +104,16 @@ function general(backend: KernelBackend, dy: TensorInfo, x: TensorInfo, y: Tenso
 /** dx [b,H,W,c] of max pooling, the gradient going to the first maximum of each window. */
 export function maxPoolGrad(backend: KernelBackend, dy: TensorInfo, x: TensorInfo, y: TensorInfo, attrs: Attrs): TensorInfo {
   const info = backend_util.computePool2DInfo(x.shape as Shape4, attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const simd = simdKernels(backend);
+  if (simd && x.dtype === 'float32') {
+    const dx = (backend as WasmBackend).makeOutput(x.shape, 'float32');
+    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
+    simd.max_pool_grad(pointer(backend, x), pointer(backend, y), pointer(backend, dy), pointer(backend, dx),
+      batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, padInfo.top, padInfo.left);
+    return dx;
+  }
   if (info.strideHeight === info.filterHeight && info.strideWidth === info.filterWidth) return nonOverlapping(backend, dy, x, y, info);
-  return general(backend, dy, x, y, info, attrs);
+  return general(backend, dy, x, y, info);
 }
 
 /** Replaces the wasm backend's slow and wrong `MaxPoolGrad`. */

@@ -2,24 +2,29 @@
  * The kernels tslab-xai supplies to the wasm backend, one file each beside this one:
  * `wasmKernels` the backend lacks, `wasmReplacements` for its own kernels that are too slow or wrong.
  */
-import type { KernelConfig } from '@tensorflow/tfjs';
+import { addReplacement } from './add';
+import { adamUpdateConfig } from './adamUpdate';
 import { batchMatMulReplacement } from './batchMatMul';
+import { castReplacement } from './cast';
 import { conv2dBackpropFilterConfig } from './conv2dBackpropFilter';
 import { conv2dBackpropInputReplacement } from './conv2dBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
 import { identityReplacement } from './identity';
 import { maxPoolGradReplacement } from './maxPoolGrad';
+import { samePaddingReplacements } from './samePadding';
 import { sliceReplacement } from './slice';
+import { sumReplacement } from './sum';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum';
-import type { KernelReplacement } from './wasmCall';
+import type { KernelReplacement, WasmKernel } from './wasmCall';
 
 /** Kernels missing from tfjs 4.22's wasm backend that gradients of common layers need. */
-export const wasmKernels: Omit<KernelConfig, 'backendName'>[] = [
+export const wasmKernels: WasmKernel[] = [
   conv2dBackpropFilterConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   unsortedSegmentSumConfig,
+  adamUpdateConfig,
 ];
 
 /** The backend's own kernels that tslab-xai replaces (the original stays reachable for the cases it leaves alone). */
@@ -29,4 +34,8 @@ export const wasmReplacements: KernelReplacement[] = [
   batchMatMulReplacement,
   conv2dBackpropInputReplacement,
   maxPoolGradReplacement,
+  sumReplacement,
+  addReplacement,
+  castReplacement,
+  ...samePaddingReplacements,
 ];

@@ -9,7 +9,7 @@
  * ```
  */
 import { tf } from '../tf';
-import type { DataType, KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import type { DataType, KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 
 /** The parts of tfjs's `BackendWasm` the supplied kernels use (it is not exported as a type). */
 export interface WasmBackend extends KernelBackend {
@@ -34,6 +34,12 @@ export function release(backend: KernelBackend, ...infos: TensorInfo[]): void {
 /** A reshaped view of `x` (shares its memory; free it with {@link release} like any other result). */
 export function reshape(backend: KernelBackend, x: TensorInfo, shape: number[]): TensorInfo {
   return wasmCall('Reshape', backend, { x }, { shape });
+}
+
+/** A new tensor info sharing `x`'s memory (tfjs tensors are immutable); freed like any other. */
+export function share(backend: KernelBackend, x: TensorInfo): TensorInfo {
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
 /** Transposes `x` (returns a fresh tensor). */
@@ -77,3 +83,6 @@ export interface KernelReplacement {
   why: string;
   wrap(original: KernelFunc): KernelFunc;
 }
+
+/** A kernel the wasm backend lacks; `needsSimd` ones are registered only where tslab-xai's SIMD kernels load. */
+export type WasmKernel = Omit<KernelConfig, 'backendName'> & { needsSimd?: boolean };

@@ -1,0 +1,250 @@
+/*
+ * tslab-xai: hand-written WebAssembly SIMD kernels for the gradients that tfjs 4.22's wasm backend
+ * runs slowly (a scalar loop, or XNNPACK with a costly weight-packing step for these shapes).
+ *
+ * The module imports the wasm backend's own memory ("env"."memory"), so every pointer below is a
+ * tensor's offset on the backend's heap: no copies in or out. It has no data segment and uses no
+ * stack (every local lives in a wasm local), so it never writes anywhere but its outputs.
+ *
+ * Build: ./build.sh (clang ≥ 14 with the wasm32 target and wasm-ld; Debian: apt-get install clang lld).
+ * All tensors are float32, NHWC, dense.
+ */
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+#define INLINE static inline __attribute__((always_inline))
+
+typedef v128_t f4;
+
+INLINE f4 ld(const float* p) { return wasm_v128_load(p); }
+INLINE void st(float* p, f4 v) { wasm_v128_store(p, v); }
+INLINE f4 add(f4 a, f4 b) { return wasm_f32x4_add(a, b); }
+INLINE f4 mul(f4 a, f4 b) { return wasm_f32x4_mul(a, b); }
+INLINE f4 splat(float v) { return wasm_f32x4_splat(v); }
+
+INLINE void zero(float* p, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) st(p + i, splat(0.f));
+  for (; i < n; i++) p[i] = 0.f;
+}
+
+/* First and one-past-last output index whose tap `k` lands inside [0, size). */
+INLINE int lo_index(int pad, int k, int stride) {
+  int d = pad - k;
+  return d <= 0 ? 0 : (d + stride - 1) / stride;
+}
+INLINE int hi_index(int size, int pad, int k, int stride, int out) {
+  int d = size - 1 + pad - k;
+  if (d < 0) return 0;
+  int h = d / stride + 1;
+  return h < out ? h : out;
+}
+
+/*
+ * One register tile of the filter gradient: R input channels × V·4 output channels, accumulated
+ * over the valid outputs (i, j) of one image for one filter tap.
+ */
+INLINE void dw_tile(const float* x, const float* dy, float* dw, int R, int V,
+                    int W, int CI, int OW, int CO, int SH, int SW,
+                    int i0, int i1, int j0, int j1, int row0, int col0) {
+  f4 a00 = ld(dw), a01 = V > 1 ? ld(dw + 4) : splat(0.f);
+  f4 a10 = R > 1 ? ld(dw + CO) : splat(0.f), a11 = R > 1 && V > 1 ? ld(dw + CO + 4) : splat(0.f);
+  f4 a20 = R > 2 ? ld(dw + 2 * CO) : splat(0.f), a21 = R > 2 && V > 1 ? ld(dw + 2 * CO + 4) : splat(0.f);
+  f4 a30 = R > 3 ? ld(dw + 3 * CO) : splat(0.f), a31 = R > 3 && V > 1 ? ld(dw + 3 * CO + 4) : splat(0.f);
+/* row r of the tile: acc_r += x[r] · dy (both vectors when V = 2) */
+#define TILE_ROW(r, a0, a1)                       \
+  if (R > r) {                                    \
+    f4 s = splat(xr[r]);                          \
+    a0 = add(a0, mul(s, d0));                     \
+    if (V > 1) a1 = add(a1, mul(s, d1));          \
+  }
+  for (int i = i0; i < i1; i++) {
+    const float* xr = x + ((i * SH + row0) * W + j0 * SW + col0) * CI;
+    const float* d = dy + (i * OW + j0) * CO;
+    for (int j = j0; j < j1; j++, xr += SW * CI, d += CO) {
+      f4 d0 = ld(d), d1 = V > 1 ? ld(d + 4) : splat(0.f);
+      TILE_ROW(0, a00, a01)
+      TILE_ROW(1, a10, a11)
+      TILE_ROW(2, a20, a21)
+      TILE_ROW(3, a30, a31)
+    }
+  }
+#undef TILE_ROW
+  st(dw, a00);
+  if (V > 1) st(dw + 4, a01);
+  if (R > 1) { st(dw + CO, a10); if (V > 1) st(dw + CO + 4, a11); }
+  if (R > 2) { st(dw + 2 * CO, a20); if (V > 1) st(dw + 2 * CO + 4, a21); }
+  if (R > 3) { st(dw + 3 * CO, a30); if (V > 1) st(dw + 3 * CO + 4, a31); }
+}
+
+/* Scalar tile for the last CO % 4 output channels. */
+INLINE void dw_scalar(const float* x, const float* dy, float* dw, int W, int CI, int OW, int CO,
+                      int SH, int SW, int i0, int i1, int j0, int j1, int row0, int col0) {
+  float a = *dw;
+  for (int i = i0; i < i1; i++)
+    for (int j = j0; j < j1; j++)
+      a += x[((i * SH + row0) * W + j * SW + col0) * CI] * dy[(i * OW + j) * CO];
+  *dw = a;
+}
+
+/*
+ * Conv2DBackpropFilter: dw[kh,kw,ci,co] = Σ_{b,i,j} x[b, i·sh+kh−pt, j·sw+kw−pl, ci] · dy[b,i,j,co].
+ * Image by image (its x and dy stay in L1/L2), tap by tap, in 4×8 register tiles.
+ */
+EXPORT(conv2d_backprop_filter)
+void conv2d_backprop_filter(const float* x, const float* dy, float* dw, int B, int H, int W, int CI,
+                            int OH, int OW, int CO, int FH, int FW, int SH, int SW, int PT, int PL) {
+  zero(dw, FH * FW * CI * CO);
+  for (int b = 0; b < B; b++) {
+    const float* xb = x + b * H * W * CI;
+    const float* db = dy + b * OH * OW * CO;
+    for (int kh = 0; kh < FH; kh++) {
+      int i0 = lo_index(PT, kh, SH), i1 = hi_index(H, PT, kh, SH, OH);
+      if (i0 >= i1) continue;
+      for (int kw = 0; kw < FW; kw++) {
+        int j0 = lo_index(PL, kw, SW), j1 = hi_index(W, PL, kw, SW, OW);
+        if (j0 >= j1) continue;
+        int row0 = kh - PT, col0 = kw - PL;
+        float* dtap = dw + (kh * FW + kw) * CI * CO;
+        int ci = 0;
+        for (; ci + 4 <= CI; ci += 4) {
+          const float* xc = xb + ci;
+          float* dc = dtap + ci * CO;
+          int co = 0;
+          for (; co + 8 <= CO; co += 8) dw_tile(xc, db + co, dc + co, 4, 2, W, CI, OW, CO, SH, SW, i0, i1, j0, j1, row0, col0);
+          for (; co + 4 <= CO; co += 4) dw_tile(xc, db + co, dc + co, 4, 1, W, CI, OW, CO, SH, SW, i0, i1, j0, j1, row0, col0);
+          for (; co < CO; co++)
+            for (int r = 0; r < 4; r++) dw_scalar(xc + r, db + co, dc + r * CO + co, W, CI, OW, CO, SH, SW, i0, i1, j0, j1, row0, col0);
+        }
+        for (; ci < CI; ci++) {
+          const float* xc = xb + ci;
+          float* dc = dtap + ci * CO;
+          int co = 0;
+          for (; co + 8 <= CO; co += 8) dw_tile(xc, db + co, dc + co, 1, 2, W, CI, OW, CO, SH, SW, i0, i1, j0, j1, row0, col0);
+          for (; co + 4 <= CO; co += 4) dw_tile(xc, db + co, dc + co, 1, 1, W, CI, OW, CO, SH, SW, i0, i1, j0, j1, row0, col0);
+          for (; co < CO; co++) dw_scalar(xc, db + co, dc + co, W, CI, OW, CO, SH, SW, i0, i1, j0, j1, row0, col0);
+        }
+      }
+    }
+  }
+}
+
+/*
+ * MaxPoolGrad: each window's dy goes to its first tap (row-major, padding skipped) equal to the
+ * window's maximum y, as on tfjs's cpu backend and in TensorFlow. Overlapping windows add up.
+ */
+EXPORT(max_pool_grad)
+void max_pool_grad(const float* x, const float* y, const float* dy, float* dx, int B, int H, int W, int C,
+                   int OH, int OW, int FH, int FW, int SH, int SW, int PT, int PL) {
+  zero(dx, B * H * W * C);
+  for (int b = 0; b < B; b++) {
+    const float* xb = x + b * H * W * C;
+    float* gb = dx + b * H * W * C;
+    for (int i = 0; i < OH; i++) {
+      int r0 = i * SH - PT;
+      for (int j = 0; j < OW; j++) {
+        int q0 = j * SW - PL;
+        int o = ((b * OH + i) * OW + j) * C;
+        int c = 0;
+        for (; c + 4 <= C; c += 4) {
+          f4 yv = ld(y + o + c), gv = ld(dy + o + c), found = wasm_i32x4_splat(0);
+          for (int kh = 0; kh < FH; kh++) {
+            int r = r0 + kh;
+            if (r < 0 || r >= H) continue;
+            for (int kw = 0; kw < FW; kw++) {
+              int q = q0 + kw;
+              if (q < 0 || q >= W) continue;
+              int p = (r * W + q) * C + c;
+              f4 hit = wasm_v128_andnot(wasm_f32x4_eq(ld(xb + p), yv), found);
+              found = wasm_v128_or(found, hit);
+              st(gb + p, add(ld(gb + p), wasm_v128_and(gv, hit)));
+            }
+          }
+        }
+        for (; c < C; c++) {
+          float yv = y[o + c];
+          int done = 0;
+          for (int kh = 0; kh < FH && !done; kh++) {
+            int r = r0 + kh;
+            if (r < 0 || r >= H) continue;
+            for (int kw = 0; kw < FW; kw++) {
+              int q = q0 + kw;
+              if (q < 0 || q >= W) continue;
+              int p = (r * W + q) * C + c;
+              if (xb[p] == yv) { gb[p] += dy[o + c]; done = 1; break; }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/* Sum over the rows of x [M, N] → out [N], each column added in row order. */
+EXPORT(column_sum)
+void column_sum(const float* x, float* out, int M, int N) {
+  int j = 0;
+  for (; j + 16 <= N; j += 16) {
+    f4 a0 = splat(0.f), a1 = splat(0.f), a2 = splat(0.f), a3 = splat(0.f);
+    const float* p = x + j;
+    for (int i = 0; i < M; i++, p += N) {
+      a0 = add(a0, ld(p)); a1 = add(a1, ld(p + 4)); a2 = add(a2, ld(p + 8)); a3 = add(a3, ld(p + 12));
+    }
+    st(out + j, a0); st(out + j + 4, a1); st(out + j + 8, a2); st(out + j + 12, a3);
+  }
+  for (; j + 4 <= N; j += 4) {
+    f4 a = splat(0.f);
+    const float* p = x + j;
+    for (int i = 0; i < M; i++, p += N) a = add(a, ld(p));
+    st(out + j, a);
+  }
+  for (; j < N; j++) {
+    float s = 0.f;
+    for (int i = 0; i < M; i++) s += x[i * N + j];
+    out[j] = s;
+  }
+}
+
+/* x [M, N] + bias [N] → out [M, N] (the bias add of every conv and dense layer while training). */
+EXPORT(add_bias)
+void add_bias(const float* x, const float* bias, float* out, int M, int N) {
+  if (N % 4 == 0) {
+    for (int i = 0; i < M; i++, x += N, out += N)
+      for (int j = 0; j < N; j += 4) st(out + j, add(ld(x + j), ld(bias + j)));
+    return;
+  }
+  for (int i = 0; i < M; i++, x += N, out += N)
+    for (int j = 0; j < N; j++) out[j] = x[j] + bias[j];
+}
+
+/*
+ * One Adam step (Kingma & Ba 2015) for one variable, in exactly the float32 operations and order
+ * of tfjs's AdamOptimizer, so results match it bit for bit:
+ *   m' = m·b1 + g·(1−b1);  v' = v·b2 + g²·(1−b2)
+ *   x' = (m'/(1−b1ᵗ)) / (sqrt(v'/(1−b2ᵗ)) + eps) · (−lr) + x
+ * The scalars arrive already rounded to float32 as tfjs rounds them.
+ */
+EXPORT(adam_update)
+void adam_update(const float* x, const float* m, const float* v, const float* g, float* xo, float* mo, float* vo, int n,
+                 float b1, float c1, float b2, float c2, float omb1, float omb2, float eps, float neglr) {
+  int i = 0;
+  f4 B1 = splat(b1), C1 = splat(c1), B2 = splat(b2), C2 = splat(c2), O1 = splat(omb1), O2 = splat(omb2), E = splat(eps), L = splat(neglr);
+  for (; i + 4 <= n; i += 4) {
+    f4 gv = ld(g + i);
+    f4 mn = add(mul(ld(m + i), B1), mul(gv, C1));
+    f4 vn = add(mul(ld(v + i), B2), mul(mul(gv, gv), C2));
+    f4 step = wasm_f32x4_div(wasm_f32x4_div(mn, O1), add(wasm_f32x4_sqrt(wasm_f32x4_div(vn, O2)), E));
+    st(mo + i, mn);
+    st(vo + i, vn);
+    st(xo + i, add(mul(step, L), ld(x + i)));
+  }
+  for (; i < n; i++) {
+    float gv = g[i];
+    float mn = m[i] * b1 + gv * c1;
+    float vn = v[i] * b2 + (gv * gv) * c2;
+    float step = (mn / omb1) / (__builtin_sqrtf(vn / omb2) + eps);
+    mo[i] = mn;
+    vo[i] = vn;
+    xo[i] = step * neglr + x[i];
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Loads tslab-xai's hand-written WebAssembly SIMD kernels (`kernels.c`, compiled into
+ * `simdBinary.ts`) into the wasm backend's own memory, so they read and write tensors where they
+ * are. Used by the gradient kernels for the cases where the backend's kernels are slow; each
+ * caller keeps a fallback built on the backend's kernels for when this returns undefined.
+ *
+ * @example
+ * ```ts
+ * const simd = simdKernels(backend);
+ * if (simd) simd.columnSum(pointer(backend, x), pointer(backend, out), m, n);
+ * ```
+ */
+import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs';
+import { simdBinary } from './simdBinary';
+
+/** The exported functions of kernels.c (pointers are byte offsets on the backend's heap). */
+export interface SimdKernels {
+  conv2d_backprop_filter(x: number, dy: number, dw: number, ...dims: number[]): void;
+  max_pool_grad(x: number, y: number, dy: number, dx: number, ...dims: number[]): void;
+  column_sum(x: number, out: number, m: number, n: number): void;
+  add_bias(x: number, bias: number, out: number, m: number, n: number): void;
+  adam_update(x: number, m: number, v: number, g: number, xo: number, mo: number, vo: number, n: number, ...scalars: number[]): void;
+}
+
+interface EmscriptenModule {
+  asm?: { memory?: WebAssembly.Memory };
+}
+interface BackendInternals {
+  wasm?: EmscriptenModule;
+  dataIdMap?: { get(dataId: object): { memoryOffset: number } | undefined };
+}
+
+const loaded = new WeakMap<KernelBackend, SimdKernels | null>();
+let enabled = true;
+
+/**
+ * Turns the SIMD kernels off (or back on) for this process: the gradient kernels then take their
+ * fallback paths. For tests and for comparing the two.
+ */
+export function useSimdKernels(on: boolean): void {
+  enabled = on;
+}
+
+/** The SIMD kernels bound to `backend`'s memory, or undefined (disabled, or not a wasm backend we can share memory with). */
+export function simdKernels(backend: KernelBackend): SimdKernels | undefined {
+  if (!enabled) return undefined;
+  let k = loaded.get(backend);
+  if (k === undefined) {
+    k = null;
+    const memory = (backend as unknown as BackendInternals).wasm?.asm?.memory;
+    if (memory instanceof WebAssembly.Memory && typeof WebAssembly.validate === 'function') {
+      try {
+        const bytes = Buffer.from(simdBinary, 'base64');
+        const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+        k = instance.exports as unknown as SimdKernels;
+      } catch {
+        k = null; // no wasm SIMD in this engine: fall back
+      }
+    }
+    loaded.set(backend, k);
+  }
+  return k ?? undefined;
+}
+
+/** Byte offset of `t`'s data on the backend's heap. */
+export function pointer(backend: KernelBackend, t: TensorInfo): number {
+  const d = (backend as unknown as BackendInternals).dataIdMap?.get(t.dataId);
+  if (!d) throw new Error('tslab-xai engine: tensor is not on the wasm backend');
+  return d.memoryOffset;
+}
