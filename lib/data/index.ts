@@ -1,3 +1,4 @@
 export * from './mnist';
+export * from './permutation';
 export * from './imageFolder';
 export * from './sprites';
