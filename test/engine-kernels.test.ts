@@ -241,7 +241,7 @@ describe('wasm kernels supplied by tslab-xai', function () {
     }
   });
 
-  it('replacements (Slice, BatchMatMul with transposes, Identity, Cast) match cpu', async () => {
+  it('replacements (Slice, BatchMatMul with transposes, Identity, Cast, GatherV2) match cpu', async () => {
     const r = rng(11);
     for (let i = 0; i < 12; i++) {
       const shape = [r(1, 6), r(1, 6), r(1, 6), r(1, 6)];
@@ -252,27 +252,33 @@ describe('wasm kernels supplied by tslab-xai', function () {
       const [ta, tb] = [i % 2 === 1, i % 4 >= 2];
       await check(`matMul ${m}x${k}x${n} ${ta} ${tb}`, () => tf.tidy(() => tf.matMul(normal(ta ? [k, m] : [m, k], i), normal(tb ? [n, k] : [k, n], i + 1), ta, tb)));
       await check(`clone/cast ${shape}`, () => tf.tidy(() => tf.add(tf.clone(normal(shape, i)), tf.cast(normal(shape, i + 2), 'float32'))));
+      const axis = r(0, 3);
+      const idx = Array.from({ length: r(1, 6) }, () => r(0, shape[axis] - 1));
+      await check(`gather axis ${axis} of ${shape}`, () => tf.tidy(() => tf.gather(normal([...shape.slice(0, 3), 16], i), tf.tensor1d(idx, 'int32'), axis)));
     }
   });
 
-  it(`forward Conv2D, DepthwiseConv2dNative and their fused forms with 'same' padding match cpu on ${CONFIGS} strided configurations each`, async () => {
-    const r = rng(12);
-    for (let i = 0; i < CONFIGS; i++) {
-      const c = convCase(r, i % 2 === 1);
-      const strides: [number, number] = c.dilation > 1 ? [1, 1] : [r(1, 3), r(1, 3)];
-      const x = () => normal(c.x, i) as tf.Tensor4D;
-      const w = () => normal(c.filter, i + 1) as tf.Tensor4D;
-      const channels = i % 2 === 1 ? c.filter[2] * c.filter[3] : c.filter[3];
-      const plain = () => tf.tidy(() => (i % 2 === 1 ? tf.depthwiseConv2d(x(), w(), strides, 'same', 'NHWC', c.dilation) : tf.conv2d(x(), w(), strides, 'same')));
-      const fused = () =>
-        tf.tidy(() => {
-          const args = { x: x(), filter: w(), strides, pad: 'same' as const, dilations: c.dilation, bias: normal([channels], i + 2), activation: 'relu' as const };
-          return i % 2 === 1 ? tf.fused.depthwiseConv2d(args) : tf.fused.conv2d(args);
-        });
-      await check(`${i % 2 ? 'depthwise' : 'conv'} same ${JSON.stringify({ ...c, strides })}`, plain);
-      await check(`fused ${i % 2 ? 'depthwise' : 'conv'} same ${JSON.stringify({ ...c, strides })}`, fused);
-    }
-  });
+  for (const simd of [true, false]) {
+    it(`forward Conv2D, DepthwiseConv2dNative and their fused forms with 'same' padding match cpu on ${CONFIGS} strided configurations each (${simd ? 'SIMD' : 'fallback'} path)`, async () => {
+      useSimdKernels(simd);
+      const r = rng(simd ? 12 : 13);
+      for (let i = 0; i < CONFIGS; i++) {
+        const c = convCase(r, i % 2 === 1);
+        const strides: [number, number] = c.dilation > 1 ? [1, 1] : [r(1, 3), r(1, 3)];
+        const x = () => normal(c.x, i) as tf.Tensor4D;
+        const w = () => normal(c.filter, i + 1) as tf.Tensor4D;
+        const channels = i % 2 === 1 ? c.filter[2] * c.filter[3] : c.filter[3];
+        const plain = () => tf.tidy(() => (i % 2 === 1 ? tf.depthwiseConv2d(x(), w(), strides, 'same', 'NHWC', c.dilation) : tf.conv2d(x(), w(), strides, 'same')));
+        const fused = () =>
+          tf.tidy(() => {
+            const args = { x: x(), filter: w(), strides, pad: 'same' as const, dilations: c.dilation, bias: normal([channels], i + 2), activation: 'relu' as const };
+            return i % 2 === 1 ? tf.fused.depthwiseConv2d(args) : tf.fused.conv2d(args);
+          });
+        await check(`${i % 2 ? 'depthwise' : 'conv'} same ${JSON.stringify({ ...c, strides })}`, plain);
+        await check(`fused ${i % 2 ? 'depthwise' : 'conv'} same ${JSON.stringify({ ...c, strides })}`, fused);
+      }
+    });
+  }
 
   it('gradients of the models this project uses run on wasm and match cpu', async () => {
     const seeded = (seed: number) => tf.initializers.glorotUniform({ seed });

@@ -56,6 +56,24 @@ function gatherRows<T extends Float32Array | Int32Array>(src: T, order: Int32Arr
   return out;
 }
 
+/** One-hot float rows for labels `order[lo..lo+size)`. */
+function oneHotRows(labels: Int32Array, order: Int32Array | null, lo: number, size: number, classes: number): Float32Array {
+  const out = new Float32Array(size * classes);
+  for (let r = 0; r < size; r++) {
+    const c = labels[order ? order[lo + r] : lo + r];
+    if (c >= 0 && c < classes) out[r * classes + c] = 1;
+  }
+  return out;
+}
+
+/**
+ * Mean cross-entropy −Σ y·log p of softmax outputs p (clipped to [1e-7, 1]). Its gradient with
+ * respect to the logits before the softmax is p − y, as for softmax cross-entropy on logits.
+ */
+function crossEntropy(oneHot: tf.Tensor, p: tf.Tensor): tf.Scalar {
+  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.log(tf.clipByValue(p, 1e-7, 1))), 1))) as tf.Scalar;
+}
+
 /**
  * Trains `model` (softmax outputs) with Adam on cross-entropy. The model is trained in place;
  * the returned history has one record per epoch. No tensor outlives the call.
@@ -91,18 +109,18 @@ export async function train(model: tf.LayersModel, images: tf.Tensor, labels: tf
         const size = Math.min(batchSize, n - lo);
         const xb = tf.tensor(gatherRows(hostImages, order, lo, size, rowSize), [size, ...rowShape], 'float32');
         const yb = tf.tensor1d(gatherRows(hostLabels, order, lo, size, 1), 'int32');
+        const oh = tf.tensor2d(oneHotRows(hostLabels, order, lo, size, classes), [size, classes]);
         const { loss, hits, grads } = tf.tidy(() => {
-          const oh = tf.oneHot(yb, classes).toFloat();
           let h: tf.Scalar | undefined;
           const { value, grads: g } = tf.variableGrads(() => {
             const p = model.apply(xb, { training: true }) as tf.Tensor;
             h = tf.keep(p.argMax(1).equal(yb).sum()) as tf.Scalar;
-            return tf.losses.softmaxCrossEntropy(oh, tf.log(tf.clipByValue(p, 1e-7, 1))) as tf.Scalar;
+            return crossEntropy(oh, p);
           });
           return { loss: value, hits: h as tf.Scalar, grads: g };
         });
         optimizer.applyGradients(grads);
-        tf.dispose([xb, yb, ...Object.values(grads)]);
+        tf.dispose([xb, yb, oh, ...Object.values(grads)]);
         const [lv, cv] = [(await loss.data())[0], (await hits.data())[0]];
         loss.dispose();
         hits.dispose();

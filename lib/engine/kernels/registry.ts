@@ -6,10 +6,12 @@ import { addReplacement } from './add';
 import { adamUpdateConfig } from './adamUpdate';
 import { batchMatMulReplacement } from './batchMatMul';
 import { castReplacement } from './cast';
+import { conv2dReplacements } from './conv2d';
 import { conv2dBackpropFilterConfig } from './conv2dBackpropFilter';
 import { conv2dBackpropInputReplacement } from './conv2dBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
+import { gatherV2Replacement } from './gatherV2';
 import { identityReplacement } from './identity';
 import { maxPoolGradReplacement } from './maxPoolGrad';
 import { samePaddingReplacements } from './samePadding';
@@ -38,4 +40,6 @@ export const wasmReplacements: KernelReplacement[] = [
   addReplacement,
   castReplacement,
   ...samePaddingReplacements,
+  ...conv2dReplacements,
+  gatherV2Replacement,
 ];

@@ -38,10 +38,8 @@ function samePaddingReplacement(kernelName: string, depthwise: boolean): KernelR
   };
 }
 
-/** Replacements for Conv2D, DepthwiseConv2dNative, FusedConv2D and FusedDepthwiseConv2D. */
+/** Replacements for DepthwiseConv2dNative and FusedDepthwiseConv2D (Conv2D's are in conv2d.ts). */
 export const samePaddingReplacements: KernelReplacement[] = [
-  samePaddingReplacement('Conv2D', false),
-  samePaddingReplacement('FusedConv2D', false),
   samePaddingReplacement('DepthwiseConv2dNative', true),
   samePaddingReplacement('FusedDepthwiseConv2D', true),
 ];
