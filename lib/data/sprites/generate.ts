@@ -85,7 +85,7 @@ export interface SpriteDataset {
 
 export const SPRITE_MANIFEST = 'sprites.json';
 /** Bumped whenever the drawing changes, so that {@link ensureSprites} redraws stale files. */
-export const SPRITE_GENERATOR_VERSION = 4;
+export const SPRITE_GENERATOR_VERSION = 5;
 export const SPRITE_MASKS = 'masks.bin';
 
 /** The folder of the tslab-xai package (where package.json names it), else the working directory. */

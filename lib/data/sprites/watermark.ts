@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * const box = watermarkBox(64);            // { x: 2, y: 42, width: 20, height: 20 }
+ * const box = watermarkBox(64);            // { x: 0, y: 44, width: 20, height: 20 }
  * stampWatermark(rgb, 64, box);             // rgb: Uint8Array [64·64·3], changed in place
  * ```
  */
@@ -21,11 +21,10 @@ export interface WatermarkBox {
   height: number;
 }
 
-/** Where the logo goes on a `size`×`size` image: a square of side 20/64 of the image in the bottom-left corner. */
+/** Where the logo goes on a `size`×`size` image: a square of side 20/64 of the image, in the bottom-left corner. */
 export function watermarkBox(size: number): WatermarkBox {
   const side = Math.round((size * 20) / 64);
-  const margin = Math.round((size * 2) / 64);
-  return { x: margin, y: size - margin - side, width: side, height: side };
+  return { x: 0, y: size - side, width: side, height: side };
 }
 
 /** Paints the logo into `rgb` (8-bit RGB, `size`×`size`, row-major) inside `box`, in place. */
