@@ -83,7 +83,7 @@ function checkSize(size: ImageFolderOptions['size']): [number, number] {
 }
 
 /** The background as sharp wants it: 0–255 channels. */
-export function backgroundRgb255(background: BackgroundColor, where = WHERE): { r: number; g: number; b: number } {
+function backgroundRgb255(background: BackgroundColor, where = WHERE): { r: number; g: number; b: number } {
   if (background === 'black') return { r: 0, g: 0, b: 0 };
   if (background === 'white') return { r: 255, g: 255, b: 255 };
   if (Array.isArray(background) && background.length === 3 && background.every((v) => typeof v === 'number' && v >= 0 && v <= 1)) {

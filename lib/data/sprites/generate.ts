@@ -83,9 +83,11 @@ export interface SpriteDataset {
   ms: number;
 }
 
+/** File name of the manifest next to the class folders (settings, files, watermark boxes). */
 export const SPRITE_MANIFEST = 'sprites.json';
 /** Bumped whenever the drawing changes, so that {@link ensureSprites} redraws stale files. */
 export const SPRITE_GENERATOR_VERSION = 5;
+/** File name of the masks: one bit per pixel, row-major, least significant bit first, image after image. */
 export const SPRITE_MASKS = 'masks.bin';
 
 /** The folder of the tslab-xai package (where package.json names it), else the working directory. */
@@ -97,7 +99,7 @@ function projectRoot(): string {
   }
 }
 
-/** Default folder of a variant. */
+/** Default folder of a variant: `data/generated/pokemon-digimon[-watermark]` in the project (e.g. `defaultSpriteDir('watermark')`). */
 export function defaultSpriteDir(variant: SpriteVariant = 'story'): string {
   return path.join(projectRoot(), 'data', 'generated', variant === 'story' ? 'pokemon-digimon' : 'pokemon-digimon-watermark');
 }
@@ -184,7 +186,7 @@ export async function generateSprites(options: SpriteOptions = {}): Promise<Spri
   return { dir, manifest, generated: true, ms: Date.now() - t0 };
 }
 
-/** Reads `sprites.json` of a dataset folder, or undefined when there is none. */
+/** Reads `sprites.json` of a dataset folder, or undefined when there is none (e.g. `readSpriteManifest(ds.dir)?.files.length`). */
 export function readSpriteManifest(dir: string): SpriteManifest | undefined {
   const file = path.join(dir, SPRITE_MANIFEST);
   if (!fs.existsSync(file)) return undefined;
