@@ -44,11 +44,12 @@ async function onCpu(make: Make): Promise<{ values: Float32Array; shape: number[
   }
 }
 
-/** max|a − b| / max(1, max|b|). */
+/** max|a − b| / max(1, max|b|), NaN matching NaN. */
 function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let diff = 0;
   let scale = 1;
   for (let i = 0; i < b.length; i++) {
+    if (Number.isNaN(a[i]) && Number.isNaN(b[i])) continue;
     diff = Math.max(diff, Math.abs(a[i] - b[i]));
     scale = Math.max(scale, Math.abs(b[i]));
   }
@@ -156,11 +157,13 @@ describe('wasm kernels supplied by tslab-xai', function () {
     it(`MaxPoolGrad matches cpu (first maximum of each window, ties at 0 after relu) on ${CONFIGS} configurations (${path})`, async () => {
       useSimdKernels(simd);
       const r = rng(simd ? 3 : 4);
+      // the first four tile the input exactly or leave rows/columns over (the reference CNN's pools)
+      const fixed = [[[2, 8, 8, 4], 2, 'valid'], [[3, 9, 7, 8], 2, 'valid'], [[2, 26, 26, 16], 2, 'valid'], [[2, 13, 13, 32], 2, 'valid']] as const;
       for (let i = 0; i < CONFIGS; i++) {
-        const f: [number, number] = [r(1, 3), r(1, 3)];
-        const s: [number, number] = r(0, 1) ? [f[0], f[1]] : [r(1, 3), r(1, 3)];
-        const pad = r(0, 1) ? 'same' : 'valid';
-        const shape = [r(1, 3), r(f[0], 10), r(f[1], 10), r(1, 6)];
+        const f: [number, number] = i < fixed.length ? [fixed[i][1], fixed[i][1]] : [r(1, 3), r(1, 3)];
+        const s: [number, number] = i < fixed.length || r(0, 1) ? [f[0], f[1]] : [r(1, 3), r(1, 3)];
+        const pad = i < fixed.length ? fixed[i][2] : r(0, 1) ? 'same' : 'valid';
+        const shape = i < fixed.length ? [...fixed[i][0]] : [r(1, 3), r(f[0], 10), r(f[1], 10), r(1, 6)];
         const relu = i % 2 === 0;
         const make = () =>
           tf.tidy(() => {
@@ -184,6 +187,15 @@ describe('wasm kernels supplied by tslab-xai', function () {
       }
     });
   }
+
+  it('the ReLU gradient (ReluGrad on wasm) matches cpu, NaN and zeros included', async () => {
+    const info = await ready({ verbose: false });
+    if (info.backend === 'wasm') assert.deepStrictEqual(info.gradientsReplaced, ['Relu']);
+    for (let i = 0; i < 6; i++) {
+      const x = () => tf.concat([normal([37 + i], i), tf.tensor1d([0, -0, NaN, Infinity, -Infinity, 1e-30])]);
+      await check(`relu gradient ${i}`, () => tf.tidy(() => tf.grad((z: tf.Tensor) => tf.relu(z).mul(normal([43 + i], i + 1)).sum())(x())));
+    }
+  });
 
   it(`Conv2DBackpropInput matches cpu on ${CONFIGS} random configurations`, async () => {
     const r = rng(7);

@@ -26,6 +26,8 @@ export interface EngineInfo {
   kernelsAdded: string[];
   /** The backend's own kernels tslab-xai replaced with faster (or correct) ones. */
   kernelsReplaced: string[];
+  /** tfjs gradients tslab-xai registered in place of tfjs's (same values, fewer kernels on wasm). */
+  gradientsReplaced: string[];
   /** Whether the wasm backend runs SIMD code. */
   simd?: boolean;
 }
@@ -74,7 +76,7 @@ async function activate(name: BackendName): Promise<EngineInfo | string> {
   }
   if (!ok) return `backend '${tfName}' failed to initialise`;
   await tf.ready();
-  const { added: kernelsAdded, replaced: kernelsReplaced } = name === 'wasm' ? registerWasmKernels() : { added: [], replaced: [] };
+  const { added: kernelsAdded, replaced: kernelsReplaced, gradients: gradientsReplaced } = name === 'wasm' ? registerWasmKernels() : { added: [], replaced: [], gradients: [] };
   if (name === 'cpu') quietCpuBanner();
   return {
     backend: name,
@@ -82,6 +84,7 @@ async function activate(name: BackendName): Promise<EngineInfo | string> {
     reason: '',
     kernelsAdded,
     kernelsReplaced,
+    gradientsReplaced,
     simd: name === 'wasm' ? Boolean(tf.env().getBool('WASM_HAS_SIMD_SUPPORT')) : undefined,
   };
 }

@@ -9,7 +9,7 @@
  * ```
  */
 import { tf } from '../tf';
-import { wasmKernels, wasmReplacements } from './registry';
+import { gradients, wasmKernels, wasmReplacements } from './registry';
 import { simdKernels } from './simd/simdKernels';
 
 /** What {@link registerWasmKernels} did. */
@@ -18,10 +18,13 @@ export interface WasmKernelsRegistered {
   added: string[];
   /** The backend's kernels replaced by faster (or correct) ones. */
   replaced: string[];
+  /** Gradients registered in place of tfjs's own (e.g. `Relu`, to use `ReluGrad`). */
+  gradients: string[];
 }
 
 const addedOnce = new Set<string>();
 const replacedOnce = new Set<string>();
+const gradientsOnce = new Set<string>();
 
 /**
  * Registers every kernel in `wasmKernels` that the wasm backend lacks and puts each of
@@ -49,5 +52,11 @@ export function registerWasmKernels(): WasmKernelsRegistered {
     }
     replaced.push(r.kernelName);
   }
-  return { added, replaced };
+  for (const g of gradients) {
+    if (!gradientsOnce.has(g.kernelName)) {
+      tf.registerGradient(g);
+      gradientsOnce.add(g.kernelName);
+    }
+  }
+  return { added, replaced, gradients: gradients.map((g) => g.kernelName) };
 }

@@ -14,10 +14,12 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativ
 import { gatherV2Replacement } from './gatherV2';
 import { identityReplacement } from './identity';
 import { maxPoolGradReplacement } from './maxPoolGrad';
+import { reluGradConfig, reluGradient } from './reluGrad';
 import { samePaddingReplacements } from './samePadding';
 import { sliceReplacement } from './slice';
 import { sumReplacement } from './sum';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum';
+import type { GradConfig } from '@tensorflow/tfjs';
 import type { KernelReplacement, WasmKernel } from './wasmCall';
 
 /** Kernels missing from tfjs 4.22's wasm backend that gradients of common layers need. */
@@ -27,7 +29,11 @@ export const wasmKernels: WasmKernel[] = [
   depthwiseConv2dNativeBackpropInputConfig,
   unsortedSegmentSumConfig,
   adamUpdateConfig,
+  reluGradConfig,
 ];
+
+/** Gradients tslab-xai registers in place of tfjs's (same values, fewer kernels where the backend has ours). */
+export const gradients: GradConfig[] = [reluGradient];
 
 /** The backend's own kernels that tslab-xai replaces (the original stays reachable for the cases it leaves alone). */
 export const wasmReplacements: KernelReplacement[] = [
