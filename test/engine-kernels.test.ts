@@ -113,6 +113,14 @@ function convCase(r: ReturnType<typeof rng>, depthwise: boolean) {
   }
 }
 
+/** A 3×3 stride-1 convolution with ≥ 8 channels in and out (multiples of 4): the Winograd path of the SIMD kernels. */
+function winogradCase(r: ReturnType<typeof rng>) {
+  const pad = padding(r);
+  const x = [r(1, 3), r(3, 12), r(3, 12), 4 * r(2, 8)];
+  const filter = [3, 3, x[3], 4 * r(2, 8)];
+  return { x, filter, strides: 1, pad, dilation: 1, dy: outShape(x, filter, 1, pad) };
+}
+
 /** The filter of a dilated convolution written out densely: zeros between the taps. */
 function dilatedFilter(w: tf.Tensor4D, d: number): tf.Tensor4D {
   if (d === 1) return w;
@@ -197,10 +205,10 @@ describe('wasm kernels supplied by tslab-xai', function () {
     }
   });
 
-  it(`Conv2DBackpropInput matches cpu on ${CONFIGS} random configurations`, async () => {
+  it(`Conv2DBackpropInput matches cpu on ${CONFIGS} random configurations (+ ${CONFIGS} with 3×3 filters and ≥ 8 channels)`, async () => {
     const r = rng(7);
-    for (let i = 0; i < CONFIGS; i++) {
-      const c = convCase(r, false);
+    for (let i = 0; i < 2 * CONFIGS; i++) {
+      const c = i < CONFIGS ? convCase(r, false) : winogradCase(r);
       const make = () => tf.tidy(() => run('Conv2DBackpropInput', { dy: normal(c.dy, i), filter: normal(c.filter, i + 100) }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x }));
       await check(`Conv2DBackpropInput ${JSON.stringify(c)}`, make);
     }
@@ -271,12 +279,14 @@ describe('wasm kernels supplied by tslab-xai', function () {
   });
 
   for (const simd of [true, false]) {
-    it(`forward Conv2D, DepthwiseConv2dNative and their fused forms with 'same' padding match cpu on ${CONFIGS} strided configurations each (${simd ? 'SIMD' : 'fallback'} path)`, async () => {
+    it(`forward Conv2D, DepthwiseConv2dNative and their fused forms with 'same' padding match cpu on ${2 * CONFIGS} configurations each (${simd ? 'SIMD' : 'fallback'} path)`, async () => {
       useSimdKernels(simd);
       const r = rng(simd ? 12 : 13);
-      for (let i = 0; i < CONFIGS; i++) {
-        const c = convCase(r, i % 2 === 1);
-        const strides: [number, number] = c.dilation > 1 ? [1, 1] : [r(1, 3), r(1, 3)];
+      for (let i = 0; i < 2 * CONFIGS; i++) {
+        // odd i: depthwise; from CONFIGS on, even i: 3×3 stride 1 with ≥ 8 channels (Winograd)
+        const wino = i >= CONFIGS && i % 2 === 0;
+        const c = wino ? winogradCase(r) : convCase(r, i % 2 === 1);
+        const strides: [number, number] = c.dilation > 1 || wino ? [1, 1] : [r(1, 3), r(1, 3)];
         const x = () => normal(c.x, i) as tf.Tensor4D;
         const w = () => normal(c.filter, i + 1) as tf.Tensor4D;
         const channels = i % 2 === 1 ? c.filter[2] * c.filter[3] : c.filter[3];

@@ -421,3 +421,135 @@ void relu_grad(const float* dy, const float* x, float* out, int n) {
     out[i] = dy[i] * step;
   }
 }
+
+/*
+ * 3×3, stride 1 convolution by Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray 2016,
+ * "Fast algorithms for convolutional neural networks"): each 2×2 output tile costs 16 products per
+ * (ci, co) pair instead of 36. Filter, input tiles and output tiles are transformed with the
+ * usual G, Bᵀ, Aᵀ; the 16 products are 16 small matrix products run in blocks of WINO_TB tiles
+ * (4 tiles × 8 channels register tiles), so the scratch stays in cache.
+ * Requires CI % 4 = 0 and CO % 4 = 0. scratch: 16·CI·CO + 16·(WINO_TB·(CI + CO) + 2·WINO_PAD) floats.
+ */
+#define WINO_TB 32
+/* extra floats between the 16 product planes, so that they do not alias in the cache (4 KiB strides) */
+#define WINO_PAD 32
+
+INLINE void wino_filter(const float* w, float* U, int CI, int CO) {
+  const f4 half = splat(0.5f);
+  for (int ci = 0; ci < CI; ci++)
+    for (int co = 0; co < CO; co += 4) {
+      f4 g[3][3], t[4][3];
+      for (int kh = 0; kh < 3; kh++)
+        for (int kw = 0; kw < 3; kw++) g[kh][kw] = ld(w + ((kh * 3 + kw) * CI + ci) * CO + co);
+      for (int c = 0; c < 3; c++) {
+        t[0][c] = g[0][c];
+        t[1][c] = mul(add(add(g[0][c], g[1][c]), g[2][c]), half);
+        t[2][c] = mul(add(wasm_f32x4_sub(g[0][c], g[1][c]), g[2][c]), half);
+        t[3][c] = g[2][c];
+      }
+      for (int r = 0; r < 4; r++) {
+        f4 u[4];
+        u[0] = t[r][0];
+        u[1] = mul(add(add(t[r][0], t[r][1]), t[r][2]), half);
+        u[2] = mul(add(wasm_f32x4_sub(t[r][0], t[r][1]), t[r][2]), half);
+        u[3] = t[r][2];
+        for (int c = 0; c < 4; c++) st(U + ((r * 4 + c) * CI + ci) * CO + co, u[c]);
+      }
+    }
+}
+
+/* Bᵀ d B of the 4×4 input tile at (r0, c0) (zero outside the image), 4 channels, into V[ξ][slot][ci]. */
+INLINE void wino_input(const float* xb, float* V, int slot, int ci, int H, int W, int CI, int r0, int c0) {
+  f4 d[4][4], t[4][4];
+  if (r0 >= 0 && c0 >= 0 && r0 + 4 <= H && c0 + 4 <= W) {
+    const float* p = xb + (r0 * W + c0) * CI + ci;
+    for (int r = 0; r < 4; r++)
+      for (int c = 0; c < 4; c++) d[r][c] = ld(p + (r * W + c) * CI);
+  } else {
+    for (int r = 0; r < 4; r++)
+      for (int c = 0; c < 4; c++) {
+        int rr = r0 + r, cc = c0 + c;
+        d[r][c] = rr >= 0 && rr < H && cc >= 0 && cc < W ? ld(xb + (rr * W + cc) * CI + ci) : splat(0.f);
+      }
+  }
+  for (int c = 0; c < 4; c++) {
+    t[0][c] = wasm_f32x4_sub(d[0][c], d[2][c]);
+    t[1][c] = add(d[1][c], d[2][c]);
+    t[2][c] = wasm_f32x4_sub(d[2][c], d[1][c]);
+    t[3][c] = wasm_f32x4_sub(d[1][c], d[3][c]);
+  }
+  const int stride = WINO_TB * CI + WINO_PAD;
+  float* v = V + slot * CI + ci;
+  for (int r = 0; r < 4; r++) {
+    st(v + (r * 4 + 0) * stride, wasm_f32x4_sub(t[r][0], t[r][2]));
+    st(v + (r * 4 + 1) * stride, add(t[r][1], t[r][2]));
+    st(v + (r * 4 + 2) * stride, wasm_f32x4_sub(t[r][2], t[r][1]));
+    st(v + (r * 4 + 3) * stride, wasm_f32x4_sub(t[r][1], t[r][3]));
+  }
+}
+
+/* Aᵀ m A of one tile's 16 products (4 channels), plus bias and ReLU, into the valid outputs. */
+INLINE void wino_output(const float* M, float* ob, const float* bias, int slot, int co, int OH, int OW, int CO,
+                        int i0, int j0, int relu) {
+  f4 m[4][4], s[2][4];
+  const int stride = WINO_TB * CO + WINO_PAD;
+  const float* p = M + slot * CO + co;
+  for (int k = 0; k < 16; k++) m[k / 4][k % 4] = ld(p + k * stride);
+  for (int c = 0; c < 4; c++) {
+    s[0][c] = add(add(m[0][c], m[1][c]), m[2][c]);
+    s[1][c] = wasm_f32x4_sub(wasm_f32x4_sub(m[1][c], m[2][c]), m[3][c]);
+  }
+  f4 bv = bias ? ld(bias + co) : splat(0.f);
+  for (int r = 0; r < 2; r++) {
+    if (i0 + r >= OH) break;
+    f4 y0 = add(add(add(s[r][0], s[r][1]), s[r][2]), bv);
+    f4 y1 = add(wasm_f32x4_sub(wasm_f32x4_sub(s[r][1], s[r][2]), s[r][3]), bv);
+    if (relu) { y0 = wasm_f32x4_max(y0, splat(0.f)); y1 = wasm_f32x4_max(y1, splat(0.f)); }
+    st(ob + ((i0 + r) * OW + j0) * CO + co, y0);
+    if (j0 + 1 < OW) st(ob + ((i0 + r) * OW + j0 + 1) * CO + co, y1);
+  }
+}
+
+/* M[ξ] = V[ξ] · U[ξ] for n tiles: [n, CI] × [CI, CO], 4 tiles × 8 (or 4) channels per register tile. */
+INLINE void wino_products(const float* V, const float* U, float* M, int n, int CI, int CO) {
+  for (int k = 0; k < 16; k++) {
+    const float* v = V + k * (WINO_TB * CI + WINO_PAD);
+    const float* u = U + k * CI * CO;
+    float* m = M + k * (WINO_TB * CO + WINO_PAD);
+    int t = 0;
+    for (; t + 4 <= n; t += 4) {
+      int co = 0;
+      for (; co + 8 <= CO; co += 8) conv_tile(v + t * CI, u + co, 0, m + t * CO + co, 4, 2, 0, CI, CO, 1, 1, 0, 0, 0, 1, 0, 1, 0);
+      for (; co < CO; co += 4) conv_tile(v + t * CI, u + co, 0, m + t * CO + co, 4, 1, 0, CI, CO, 1, 1, 0, 0, 0, 1, 0, 1, 0);
+    }
+    for (; t < n; t++) {
+      int co = 0;
+      for (; co + 8 <= CO; co += 8) conv_tile(v + t * CI, u + co, 0, m + t * CO + co, 1, 2, 0, CI, CO, 1, 1, 0, 0, 0, 1, 0, 1, 0);
+      for (; co < CO; co += 4) conv_tile(v + t * CI, u + co, 0, m + t * CO + co, 1, 1, 0, CI, CO, 1, 1, 0, 0, 0, 1, 0, 1, 0);
+    }
+  }
+}
+
+EXPORT(conv3x3_winograd)
+void conv3x3_winograd(const float* x, const float* w, const float* bias, float* out, float* scratch,
+                      int B, int H, int W, int CI, int OH, int OW, int CO, int PT, int PL, int relu) {
+  float* U = scratch;
+  float* V = U + 16 * CI * CO;
+  float* M = V + 16 * (WINO_TB * CI + WINO_PAD);
+  wino_filter(w, U, CI, CO);
+  const int TH = (OH + 1) / 2, TW = (OW + 1) / 2, T = B * TH * TW;
+  for (int t0 = 0; t0 < T; t0 += WINO_TB) {
+    int n = T - t0 < WINO_TB ? T - t0 : WINO_TB;
+    for (int s = 0; s < n; s++) {
+      int t = t0 + s, b = t / (TH * TW), ti = (t / TW) % TH, tj = t % TW;
+      const float* xb = x + b * H * W * CI;
+      for (int ci = 0; ci < CI; ci += 4) wino_input(xb, V, s, ci, H, W, CI, 2 * ti - PT, 2 * tj - PL);
+    }
+    wino_products(V, U, M, n, CI, CO);
+    for (int s = 0; s < n; s++) {
+      int t = t0 + s, b = t / (TH * TW), ti = (t / TW) % TH, tj = t % TW;
+      float* ob = out + b * OH * OW * CO;
+      for (int co = 0; co < CO; co += 4) wino_output(M, ob, bias, s, co, OH, OW, CO, 2 * ti, 2 * tj, relu);
+    }
+  }
+}
