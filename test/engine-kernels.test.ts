@@ -152,11 +152,11 @@ describe('wasm kernels supplied by tslab-xai', function () {
   for (const simd of [true, false]) {
     const path = simd ? 'SIMD path' : 'fallback path';
 
-    it(`Conv2DBackpropFilter matches cpu on ${CONFIGS} random configurations (${path})`, async () => {
+    it(`Conv2DBackpropFilter matches cpu on ${CONFIGS} random configurations (+ ${CONFIGS} with 3×3 filters and ≥ 8 channels) (${path})`, async () => {
       useSimdKernels(simd);
       const r = rng(simd ? 1 : 2);
-      for (let i = 0; i < CONFIGS; i++) {
-        const c = convCase(r, false);
+      for (let i = 0; i < 2 * CONFIGS; i++) {
+        const c = i < CONFIGS ? convCase(r, false) : winogradCase(r);
         const make = () => tf.tidy(() => run('Conv2DBackpropFilter', { x: normal(c.x, i), dy: normal(c.dy, i + 100) }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter }));
         await check(`Conv2DBackpropFilter ${JSON.stringify(c)}`, make);
       }

@@ -19,10 +19,13 @@ import type { ConvGeometry, Shape4 } from './convAttrs';
 import { pointer, simdKernels } from './simd/simdKernels';
 import { release, transpose, type WasmBackend } from './wasmCall';
 
-/** Tiles per block in kernels.c's Winograd convolution (WINO_TB), for sizing its scratch. */
-const WINOGRAD_TILES = 32;
-/** Below this many input channels the transforms cost more than the products they save. */
-const WINOGRAD_MIN_CHANNELS = 8;
+/** Below this many input channels the Winograd transforms cost more than the products they save. */
+export const WINOGRAD_MIN_CHANNELS = 8;
+
+/** Floats of scratch kernels.c's Winograd functions need: 16·ci·co + 16·(WINO_TB·(ci + co) + 2·WINO_PAD). */
+export function winogradScratch(ci: number, co: number): number {
+  return 16 * ci * co + 16 * (32 * (ci + co) + 64);
+}
 
 /** What to add after the sum: a per-channel bias, then ReLU. */
 export interface ConvEpilogue {
@@ -40,7 +43,7 @@ export function directConvolution(backend: KernelBackend, x: TensorInfo, filter:
   if (bias && bias.shape.length === 1 && bias.shape[0] !== outChannels) return undefined;
   const out = (backend as WasmBackend).makeOutput([batchSize, outHeight, outWidth, outChannels], 'float32');
   if (filterHeight === 3 && filterWidth === 3 && strideHeight === 1 && strideWidth === 1 && dilationHeight === 1 && dilationWidth === 1 && inChannels % 4 === 0 && outChannels % 4 === 0 && inChannels >= WINOGRAD_MIN_CHANNELS) {
-    const scratch = (backend as WasmBackend).makeOutput([16 * inChannels * outChannels + 16 * (WINOGRAD_TILES * (inChannels + outChannels) + 64)], 'float32');
+    const scratch = (backend as WasmBackend).makeOutput([winogradScratch(inChannels, outChannels)], 'float32');
     simd.conv3x3_winograd(pointer(backend, x), pointer(backend, filter), bias ? pointer(backend, bias) : 0, pointer(backend, out), pointer(backend, scratch),
       batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, padInfo.top, padInfo.left, relu ? 1 : 0);
     release(backend, scratch);

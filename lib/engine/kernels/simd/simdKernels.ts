@@ -21,6 +21,7 @@ export interface SimdKernels {
   add_bias(x: number, bias: number, out: number, m: number, n: number): void;
   relu_grad(dy: number, x: number, out: number, n: number): void;
   conv3x3_winograd(x: number, w: number, bias: number, out: number, scratch: number, ...dims: number[]): void;
+  conv3x3_winograd_filter_grad(x: number, dy: number, dw: number, scratch: number, ...dims: number[]): void;
   flip_filter(w: number, out: number, fh: number, fw: number, ci: number, co: number): void;
   conv2d(x: number, w: number, wt: number, bias: number, out: number, ...dims: number[]): void;
   adam_update(x: number, m: number, v: number, g: number, xo: number, mo: number, vo: number, n: number, ...scalars: number[]): void;
