@@ -1,4 +1,5 @@
 export * from './mnist';
 export * from './permutation';
+export * from './pixelBox';
 export * from './imageFolder';
 export * from './sprites';

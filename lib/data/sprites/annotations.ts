@@ -11,15 +11,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { tf } from '../../engine/tf';
+import type { PixelBox } from '../pixelBox';
 import { readSpriteManifest, SPRITE_MASKS } from './generate';
-import type { WatermarkBox } from './watermark';
 
 /** Masks and logo boxes, in the order of the files asked for. */
 export interface SpriteAnnotations {
   /** [n, size, size, 1] float32: 1 on the creature, 0 elsewhere. The caller disposes it. */
   masks: tf.Tensor4D;
   /** The logo's box per image, or null when it carries none. */
-  watermarks: Array<WatermarkBox | null>;
+  watermarks: Array<PixelBox | null>;
 }
 
 /**
@@ -37,7 +37,7 @@ export function loadSpriteAnnotations(dir: string, files: readonly string[]): Sp
   const hw = m.size * m.size;
   const perMask = Math.ceil(hw / 8);
   const out = new Float32Array(files.length * hw);
-  const watermarks: Array<WatermarkBox | null> = [];
+  const watermarks: Array<PixelBox | null> = [];
   files.forEach((file, n) => {
     const rel = path.relative(dir, path.resolve(dir, file)).split(path.sep).join('/');
     const i = index.get(rel);

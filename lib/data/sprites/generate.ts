@@ -22,7 +22,8 @@ import sharp from 'sharp';
 import { drawCreature } from './creature';
 import { sampleGenes, SPRITE_CLASSES, type SpriteClass } from './genes';
 import { SpriteRandom } from './random';
-import { stampWatermark, watermarkBox, type WatermarkBox } from './watermark';
+import type { PixelBox } from '../pixelBox';
+import { stampWatermark, watermarkBox } from './watermark';
 
 /** `story`: PNG-with-alpha vs JPEG-on-white. `watermark`: both JPEG on white, one class mostly stamped. */
 export type SpriteVariant = 'story' | 'watermark';
@@ -53,7 +54,7 @@ export interface SpriteEntry {
   file: string;
   class: SpriteClass;
   /** Where the logo is, or null when this image carries none. */
-  watermark: WatermarkBox | null;
+  watermark: PixelBox | null;
 }
 
 /** Contents of `sprites.json`. */
@@ -129,7 +130,7 @@ async function oneSprite(s: ReturnType<typeof settings>, cls: SpriteClass, j: nu
   const canvas = drawCreature(sampleGenes(new SpriteRandom(s.seed, k, j), cls), s.size);
   const raw = { width: s.size, height: s.size };
   const name = `${cls}-${String(j).padStart(4, '0')}`;
-  let watermark: WatermarkBox | null = null;
+  let watermark: PixelBox | null = null;
   let bytes: Buffer;
   if (s.variant === 'story' && cls === 'pokemon') {
     bytes = await sharp(canvas.toRgba(), { raw: { ...raw, channels: 4 } }).png().toBuffer();

@@ -2,7 +2,7 @@
 export { SPRITE_CLASSES, type SpriteClass, type CreatureGenes, CLASS_LEANING, sampleGenes, creatureBayesAccuracy } from './genes';
 export { SpriteRandom } from './random';
 export { drawCreature } from './creature';
-export { type WatermarkBox, watermarkBox, stampWatermark } from './watermark';
+export { watermarkBox, stampWatermark } from './watermark';
 export * from './generate';
 export * from './annotations';
 export * from './render';

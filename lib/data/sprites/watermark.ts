@@ -10,25 +10,18 @@
  * stampWatermark(rgb, 64, box);             // rgb: Uint8Array [64·64·3], changed in place
  * ```
  */
+import type { PixelBox } from '../pixelBox';
 import { type Rgb, SpriteCanvas } from './canvas';
 import { circle } from './shapes';
 
-/** A rectangle of pixels: left column `x`, top row `y`, `width` × `height`. */
-export interface WatermarkBox {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
 /** Where the logo goes on a `size`×`size` image: a square of side 20/64 of the image, in the bottom-left corner. */
-export function watermarkBox(size: number): WatermarkBox {
+export function watermarkBox(size: number): PixelBox {
   const side = Math.round((size * 20) / 64);
   return { x: 0, y: size - side, width: side, height: side };
 }
 
 /** Paints the logo into `rgb` (8-bit RGB, `size`×`size`, row-major) inside `box`, in place. */
-export function stampWatermark(rgb: Uint8Array, size: number, box: WatermarkBox): void {
+export function stampWatermark(rgb: Uint8Array, size: number, box: PixelBox): void {
   if (rgb.length !== size * size * 3) throw new Error(`stampWatermark: rgb must hold ${size}×${size}×3 bytes; got ${rgb.length}`);
   const logo = new SpriteCanvas(size);
   const cx = box.x + box.width / 2;

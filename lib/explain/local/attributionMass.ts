@@ -17,15 +17,8 @@
  * ```
  */
 import { tf } from '../../engine/tf';
+import type { PixelBox } from '../../data/pixelBox';
 import type { Attribution } from './attribution';
-
-/** A rectangle of pixels: left column `x`, top row `y`, `width` × `height`. */
-export interface PixelBox {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
 
 /** How much of each example's |attribution| lies in a region. */
 export interface AttributionMass {
