@@ -2,7 +2,7 @@
  * `AdamUpdate`: one Adam step (Kingma & Ba 2015, "Adam: A method for stochastic optimization")
  * for one variable as a single wasm kernel — tslab-xai's own kernel name, registered for wasm only.
  * tfjs's `AdamOptimizer` spends ~15 small ops per variable per step; this is one SIMD pass
- * (`adam_update` in `simd/kernels.c`) with the same float32 operations in the same order, so the
+ * (`adam_update` in `simd/elementwise.c`) with the same float32 operations in the same order, so the
  * numbers match `tf.train.adam` bit for bit. `lib/models/adam.ts` uses it when it is registered.
  *
  * Inputs x (value), m, v (moments), g (gradient); attrs beta1, beta2, epsilon, learningRate and

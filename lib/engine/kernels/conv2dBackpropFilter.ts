@@ -11,7 +11,7 @@
  * No scalar loops: slices copy whole rows, products run on XNNPACK.
  *
  * XNNPACK packs the [M, ·] operand as weights on every call, which costs more than the product
- * for these shapes, so when tslab-xai's SIMD kernels are available (see `simd/kernels.c`) the
+ * for these shapes, so when tslab-xai's SIMD kernels are available (see `simd/filterGradient.c`, `simd/winograd.c`) the
  * gradient is accumulated directly from x and dy in 4×8 register tiles instead — for 3×3
  * stride-1 layers with ≥ 8 channels by Winograd's F(3×3, 2×2), 16 products per 2×2 block of dy
  * instead of 36 (Lavin & Gray 2016).

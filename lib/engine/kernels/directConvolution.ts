@@ -1,5 +1,5 @@
 /**
- * Convolution (NHWC) on tslab-xai's SIMD kernel `conv2d` (simd/kernels.c): register tiles of
+ * Convolution (NHWC) on tslab-xai's SIMD kernel `conv2d` (simd/convolution.c): register tiles of
  * 4 output pixels × 8 output channels straight from the input, zero padding by skipping taps, with
  * an optional bias and ReLU in the same pass. For the small networks of this project it runs
  * 10–30% faster than the backend's XNNPACK convolution (no indirection buffer, no weight packing)
@@ -22,7 +22,7 @@ import { release, transpose, type WasmBackend } from './wasmCall';
 /** Below this many input channels the Winograd transforms cost more than the products they save. */
 export const WINOGRAD_MIN_CHANNELS = 8;
 
-/** Floats of scratch kernels.c's Winograd functions need: 16·ci·co + 16·(WINO_TB·(ci + co) + 2·WINO_PAD). */
+/** Floats of scratch the Winograd functions of simd/winograd.c need: 16·ci·co + 16·(WINO_TB·(ci + co) + 2·WINO_PAD). */
 export function winogradScratch(ci: number, co: number): number {
   return 16 * ci * co + 16 * (32 * (ci + co) + 64);
 }

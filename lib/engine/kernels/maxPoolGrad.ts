@@ -9,7 +9,7 @@
  * to the taps. Non-overlapping windows (stride = window, the common case) need only reshapes, an
  * XNNPACK broadcast subtract, one fused depthwise convolution, a multiply and a transpose.
  * Overlapping windows gather taps with a one-hot depthwise convolution and scatter with its
- * transpose. When tslab-xai's SIMD kernels are available (`simd/kernels.c`), one pass over the
+ * transpose. When tslab-xai's SIMD kernels are available (`simd/pooling.c`), one pass over the
  * windows does all of this instead.
  */
 import { backend_util } from '@tensorflow/tfjs';

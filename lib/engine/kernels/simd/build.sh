@@ -1,12 +1,12 @@
 #!/bin/sh
-# Rebuilds simdBinary.ts from kernels.c. Needs clang (wasm32 target) and wasm-ld:
+# Rebuilds simdBinary.ts from the .c files here (simd.h describes the module). Needs clang (wasm32 target) and wasm-ld:
 #   Debian/Ubuntu: apt-get install clang lld
 # The generated file is committed, so installing and running tslab-xai never needs clang.
 set -e
 cd "$(dirname "$0")"
 clang --target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -fno-builtin \
   -Wl,--no-entry -Wl,--import-memory -Wl,-z,stack-size=0 -Wl,--global-base=0 -Wl,--strip-all \
-  -o /tmp/tslab-xai-kernels.wasm kernels.c
+  -o /tmp/tslab-xai-kernels.wasm convolution.c winograd.c filterGradient.c pooling.c elementwise.c
 node -e '
 const fs = require("fs");
 const b = fs.readFileSync("/tmp/tslab-xai-kernels.wasm");

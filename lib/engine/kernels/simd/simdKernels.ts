@@ -1,5 +1,5 @@
 /**
- * Loads tslab-xai's hand-written WebAssembly SIMD kernels (`kernels.c`, compiled into
+ * Loads tslab-xai's hand-written WebAssembly SIMD kernels (`simd/*.c`, compiled into
  * `simdBinary.ts`) into the wasm backend's own memory, so they read and write tensors where they
  * are. Used by the gradient kernels for the cases where the backend's kernels are slow; each
  * caller keeps a fallback built on the backend's kernels for when this returns undefined.
@@ -13,7 +13,7 @@
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs';
 import { simdBinary } from './simdBinary';
 
-/** The exported functions of kernels.c (pointers are byte offsets on the backend's heap). */
+/** The exported functions of the C kernels (pointers are byte offsets on the backend's heap). */
 export interface SimdKernels {
   conv2d_backprop_filter(x: number, dy: number, dw: number, ...dims: number[]): void;
   max_pool_grad(x: number, y: number, dy: number, dx: number, ...dims: number[]): void;

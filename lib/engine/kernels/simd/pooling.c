@@ -1,0 +1,89 @@
+#include "simd.h"
+
+/*
+ * MaxPoolGrad: each window's dy goes to its first tap (row-major, padding skipped) equal to the
+ * window's maximum y, as on tfjs's cpu backend and in TensorFlow. Overlapping windows add up.
+ */
+/*
+ * Windows that tile the input (stride = window, no padding, C % 4 = 0): every tap is written once,
+ * dy or 0, so dx needs no zeroing and no read-modify-write; rows and columns past the last window
+ * are zeroed.
+ */
+INLINE void max_pool_grad_tiled(const float* x, const float* y, const float* dy, float* dx, int B, int H, int W, int C,
+                                int OH, int OW, int FH, int FW) {
+  for (int b = 0; b < B; b++) {
+    const float* xb = x + b * H * W * C;
+    float* gb = dx + b * H * W * C;
+    for (int i = 0; i < OH; i++) {
+      for (int j = 0; j < OW; j++) {
+        int o = ((b * OH + i) * OW + j) * C;
+        for (int c = 0; c < C; c += 4) {
+          f4 yv = ld(y + o + c), gv = ld(dy + o + c), found = wasm_i32x4_splat(0);
+          for (int kh = 0; kh < FH; kh++) {
+            int p = ((i * FH + kh) * W + j * FW) * C + c;
+            for (int kw = 0; kw < FW; kw++, p += C) {
+              f4 hit = wasm_v128_andnot(wasm_f32x4_eq(ld(xb + p), yv), found);
+              found = wasm_v128_or(found, hit);
+              st(gb + p, wasm_v128_and(gv, hit));
+            }
+          }
+        }
+      }
+      if (OW * FW < W)
+        for (int kh = 0; kh < FH; kh++) zero(gb + ((i * FH + kh) * W + OW * FW) * C, (W - OW * FW) * C);
+    }
+    if (OH * FH < H) zero(gb + OH * FH * W * C, (H - OH * FH) * W * C);
+  }
+}
+
+EXPORT(max_pool_grad)
+void max_pool_grad(const float* x, const float* y, const float* dy, float* dx, int B, int H, int W, int C,
+                   int OH, int OW, int FH, int FW, int SH, int SW, int PT, int PL) {
+  if (SH == FH && SW == FW && PT == 0 && PL == 0 && C % 4 == 0 && OH * FH <= H && OW * FW <= W) {
+    max_pool_grad_tiled(x, y, dy, dx, B, H, W, C, OH, OW, FH, FW);
+    return;
+  }
+  zero(dx, B * H * W * C);
+  for (int b = 0; b < B; b++) {
+    const float* xb = x + b * H * W * C;
+    float* gb = dx + b * H * W * C;
+    for (int i = 0; i < OH; i++) {
+      int r0 = i * SH - PT;
+      for (int j = 0; j < OW; j++) {
+        int q0 = j * SW - PL;
+        int o = ((b * OH + i) * OW + j) * C;
+        int c = 0;
+        for (; c + 4 <= C; c += 4) {
+          f4 yv = ld(y + o + c), gv = ld(dy + o + c), found = wasm_i32x4_splat(0);
+          for (int kh = 0; kh < FH; kh++) {
+            int r = r0 + kh;
+            if (r < 0 || r >= H) continue;
+            for (int kw = 0; kw < FW; kw++) {
+              int q = q0 + kw;
+              if (q < 0 || q >= W) continue;
+              int p = (r * W + q) * C + c;
+              f4 hit = wasm_v128_andnot(wasm_f32x4_eq(ld(xb + p), yv), found);
+              found = wasm_v128_or(found, hit);
+              st(gb + p, add(ld(gb + p), wasm_v128_and(gv, hit)));
+            }
+          }
+        }
+        for (; c < C; c++) {
+          float yv = y[o + c];
+          int done = 0;
+          for (int kh = 0; kh < FH && !done; kh++) {
+            int r = r0 + kh;
+            if (r < 0 || r >= H) continue;
+            for (int kw = 0; kw < FW; kw++) {
+              int q = q0 + kw;
+              if (q < 0 || q >= W) continue;
+              int p = (r * W + q) * C + c;
+              if (xb[p] == yv) { gb[p] += dy[o + c]; done = 1; break; }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
