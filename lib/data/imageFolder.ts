@@ -24,6 +24,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
+import { checkChoice } from '../checks';
 import { tf } from '../engine/tf';
 import type { LabelFormat } from './mnist';
 
@@ -145,8 +146,8 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions =
   if (typeof dir !== 'string' || dir.length === 0) throw new Error(`${WHERE}: dir must be a folder path; got ${JSON.stringify(dir)}`);
   const [height, width] = checkSize(options.size ?? 64);
   const background = backgroundRgb255(options.background ?? 'black');
-  if (!['fill', 'contain', 'cover'].includes(fit)) throw new Error(`${WHERE}: options.fit must be one of fill, contain, cover; got ${JSON.stringify(fit)}`);
-  if (labels !== 'index' && labels !== 'onehot') throw new Error(`${WHERE}: options.labels must be one of index, onehot; got ${JSON.stringify(labels)}`);
+  checkChoice(WHERE, 'options.fit', fit, ['fill', 'contain', 'cover'] as const);
+  checkChoice(WHERE, 'options.labels', labels, ['index', 'onehot'] as const);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new Error(`${WHERE}: options.limit must be a positive integer; got ${limit}`);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`${WHERE}: options.concurrency must be a positive integer; got ${concurrency}`);
   const root = path.resolve(dir);

@@ -14,6 +14,7 @@
  * const { images, labels } = loadMnist({ split: 'train', count: 2000 });  // [2000,28,28,1], [2000]
  * ```
  */
+import { checkChoice } from '../checks';
 import { tf } from '../engine/tf';
 import { permutation } from './permutation';
 
@@ -91,7 +92,7 @@ function indicesOf(split: MnistSplit): Array<[number, number]> {
 
 /** Number of digits in a split (train 7,996 · test 2,004 · all 10,000). */
 export function mnistSize(split: MnistSplit = 'train'): number {
-  if (!SPLITS.includes(split)) throw new Error(`mnistSize: split must be one of ${SPLITS.join(', ')}; got '${split}'`);
+  checkChoice('mnistSize', 'split', split, SPLITS);
   return indicesOf(split).length;
 }
 
@@ -101,12 +102,12 @@ export function mnistSize(split: MnistSplit = 'train'): number {
  */
 export function loadMnist(options: MnistOptions = {}): MnistSet {
   const { split = 'train', labels = 'index' } = options;
-  if (!SPLITS.includes(split)) throw new Error(`loadMnist: split must be one of ${SPLITS.join(', ')}; got '${split}'`);
-  if (!FORMATS.includes(labels)) throw new Error(`loadMnist: labels must be one of ${FORMATS.join(', ')}; got '${labels}'`);
+  checkChoice('loadMnist', 'options.split', split, SPLITS);
+  checkChoice('loadMnist', 'options.labels', labels, FORMATS);
   const idx = indicesOf(split);
   const count = options.count ?? idx.length;
   if (!Number.isInteger(count) || count < 1 || count > idx.length) {
-    throw new Error(`loadMnist: count must be an integer in 1..${idx.length} for split '${split}'; got ${count}`);
+    throw new Error(`loadMnist: options.count must be an integer in 1..${idx.length} for split '${split}'; got ${count}`);
   }
   const cls = mnistDigitsByClass();
   const x = new Float32Array(count * 784);

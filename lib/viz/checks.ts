@@ -1,6 +1,6 @@
 /**
  * Early, named failures for the options of the figure functions: each message names the
- * argument and what was expected.
+ * argument and what was expected (choices: `checkChoice` of lib/checks).
  */
 
 /** Throws unless `value` is a number in [min, max] (or (min, max] when `openMin`), an integer if asked. */
@@ -8,12 +8,6 @@ export function checkRange(name: string, value: unknown, min: number, max: numbe
   const ok =
     typeof value === 'number' && !Number.isNaN(value) && (openMin ? value > min : value >= min) && value <= max && (!integer || Number.isInteger(value));
   if (!ok) throw new Error(`${name} must be ${expected}; got ${String(value)}`);
-}
-
-/** Returns `value` when it is one of `choices`, else throws naming them. */
-export function checkChoice<T extends string | number>(name: string, value: unknown, choices: readonly T[]): T {
-  if (!choices.includes(value as T)) throw new Error(`${name} must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}; got ${JSON.stringify(value)}`);
-  return value as T;
 }
 
 /** Checks that there is one caption per image; returns them as strings. */

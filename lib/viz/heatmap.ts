@@ -10,7 +10,8 @@ import { batchShape, toImageBatch, type ImageBatch, type ImageInput } from './im
 import { fmt, gridFigureHtml, type ColorBar } from './layout';
 import { createRaster, encodePng, gridRaster, pngBase64 } from './raster';
 import { hasNegative, valueScale, type SignMode, type ValueScale } from './valueScale';
-import { checkCaptions, checkChoice, checkRange, defaultScale } from './checks';
+import { checkChoice } from '../checks';
+import { checkCaptions, checkRange, defaultScale } from './checks';
 
 /** Options of {@link heatmap}. */
 export interface HeatmapOptions {
@@ -98,8 +99,8 @@ export function heatmap(values: ImageInput | Attribution, options: HeatmapOption
   const { n, h, w } = batch;
   const clip = options.clip ?? 99;
   checkRange('heatmap: options.clip', clip, 0, 100, 'a percentile in (0, 100]', true);
-  const normalize = checkChoice('heatmap: options.normalize', options.normalize ?? 'image', ['image', 'shared'] as const);
-  const signOpt = checkChoice('heatmap: options.sign', options.sign ?? 'auto', ['auto', 'signed', 'absolute', 'positive'] as const);
+  const normalize = checkChoice('heatmap', 'options.normalize', options.normalize ?? 'image', ['image', 'shared'] as const);
+  const signOpt = checkChoice('heatmap', 'options.sign', options.sign ?? 'auto', ['auto', 'signed', 'absolute', 'positive'] as const);
   if (options.range !== undefined && !(Number.isFinite(options.range) && options.range > 0)) {
     throw new Error(`heatmap: options.range must be a positive finite number; got ${options.range}`);
   }

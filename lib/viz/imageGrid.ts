@@ -7,7 +7,8 @@ import { NON_FINITE_COLOR } from './colormap';
 import { batchShape, toImageBatch, type ImageBatch, type ImageInput } from './images';
 import { gridFigureHtml } from './layout';
 import { encodePng, gridRaster, pngBase64 } from './raster';
-import { checkCaptions, checkChoice, checkRange, defaultScale } from './checks';
+import { checkChoice } from '../checks';
+import { checkCaptions, checkRange, defaultScale } from './checks';
 
 /** A caption as facts about the image; shown as "label 3 · predicted 5 (87%)". */
 export interface ImageFacts {
@@ -96,7 +97,7 @@ function imageRgb(b: ImageBatch, i: number, stretch: boolean): { px: Uint8Array;
 export function imageGrid(images: ImageInput, options: ImageGridOptions = {}): Figure {
   const batch = toImageBatch(images, 'imageGrid: images');
   const { n, h, w } = batch;
-  const normalize = checkChoice('imageGrid: options.normalize', options.normalize ?? 'auto', ['auto', 'none', 'image'] as const);
+  const normalize = checkChoice('imageGrid', 'options.normalize', options.normalize ?? 'auto', ['auto', 'none', 'image'] as const);
   const rawCaptions = options.captions;
   if (rawCaptions !== undefined) checkCaptions('imageGrid', rawCaptions, n, batchShape(batch));
   const captions = rawCaptions?.map((c) => captionText(c, options.classNames));

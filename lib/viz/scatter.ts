@@ -10,7 +10,7 @@ import { toMatrix, type MatrixInput } from './matrix';
 import { cartesianLayout, plotlyFigure } from './plotly/figure';
 import { extent, linear } from './svg/axes';
 import { chartSvg } from './svg/chart';
-import { checkChoice } from './checks';
+import { checkChoice } from '../checks';
 
 /** Options of {@link scatter}. */
 export interface ScatterOptions {
@@ -48,7 +48,7 @@ const round = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(6)) : nu
  */
 export function scatter(points: MatrixInput, options: ScatterOptions = {}): Figure {
   const m = toMatrix(points, 'scatter: points');
-  const dims = checkChoice('scatter: options.dims', options.dims ?? 2, [2, 3] as const);
+  const dims = checkChoice('scatter', 'options.dims', options.dims ?? 2, [2, 3] as const);
   const shape = shapeText([m.rows, m.cols]);
   if (m.cols < dims) throw new Error(`scatter: points have shape ${shape} but options.dims is ${dims}; expected at least ${dims} columns`);
   const n = m.rows;

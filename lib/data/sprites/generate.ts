@@ -19,6 +19,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
+import { checkChoice } from '../../checks';
 import { drawCreature } from './creature';
 import { sampleGenes, SPRITE_CLASSES, type SpriteClass } from './genes';
 import { SpriteRandom } from './random';
@@ -115,9 +116,7 @@ function settings(options: SpriteOptions): Omit<SpriteManifest, 'files' | 'versi
   if (!(watermarkFraction >= 0 && watermarkFraction <= 1)) throw new Error(`${where}: options.watermarkFraction must be in [0, 1]; got ${watermarkFraction}`);
   if (!Number.isInteger(jpegQuality) || jpegQuality < 1 || jpegQuality > 100) throw new Error(`${where}: options.jpegQuality must be an integer in 1..100; got ${jpegQuality}`);
   const watermarkClass = variant === 'watermark' ? options.watermarkClass ?? 'pokemon' : null;
-  if (watermarkClass !== null && !SPRITE_CLASSES.includes(watermarkClass)) {
-    throw new Error(`${where}: options.watermarkClass must be one of ${SPRITE_CLASSES.join(', ')}; got ${JSON.stringify(watermarkClass)}`);
-  }
+  if (watermarkClass !== null) checkChoice(where, 'options.watermarkClass', watermarkClass, SPRITE_CLASSES);
   const dir = path.resolve(options.dir ?? defaultSpriteDir(variant));
   return { dir, variant, seed, perClass, size, classes: [...SPRITE_CLASSES], watermarkClass, watermarkFraction: watermarkClass ? watermarkFraction : 0, jpegQuality };
 }

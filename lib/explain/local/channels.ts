@@ -8,7 +8,7 @@
  * ```
  */
 import { tf } from '../../engine/tf';
-import { checkChoice } from './scores';
+import { checkChoice } from '../../checks';
 
 /** `none` keeps the channels; `max` / `mean` / `sum` reduce them to one. */
 export type ChannelReduction = 'none' | 'max' | 'mean' | 'sum';

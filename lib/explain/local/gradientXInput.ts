@@ -13,7 +13,8 @@ import { tf } from '../../engine/tf';
 import { type Attribution, createAttribution, type ModelLike, type Target } from './attribution';
 import { type ChannelReduction, checkReduction, reduceChannels } from './channels';
 import { inputGradients } from './gradients';
-import { checkInteger, explainedModel } from './scores';
+import { checkInteger } from '../../checks';
+import { explainedModel } from './scores';
 
 /** Options of {@link gradientXInput}. */
 export interface GradientXInputOptions {

@@ -23,7 +23,8 @@ import { tf } from '../../engine/tf';
 import { type Attribution, createAttribution, type ModelLike, type Target } from './attribution';
 import { type Baseline, baselineFor } from './baselines';
 import { gradientSweep } from './gradients';
-import { checkChoice, checkInteger, countNonFinite, explainedModel } from './scores';
+import { checkChoice, checkInteger } from '../../checks';
+import { countNonFinite, explainedModel } from './scores';
 
 /** Riemann sums (left, right, middle) and the trapezoid rule over α ∈ [0, 1]. */
 export type IntegrationRule = 'left' | 'right' | 'middle' | 'trapezoid';

@@ -17,7 +17,8 @@
 import { tf } from '../../engine/tf';
 import { type Attribution, createAttribution, type ModelLike, type Target } from './attribution';
 import { gaussianBlur } from './blur';
-import { checkInteger, explainedModel } from './scores';
+import { checkInteger } from '../../checks';
+import { explainedModel } from './scores';
 
 /** What covers the patch: a constant value, the image's per-channel `mean`, or its `blur`. */
 export type OcclusionFill = number | 'mean' | 'blur';

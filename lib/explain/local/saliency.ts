@@ -15,7 +15,8 @@ import { tf } from '../../engine/tf';
 import { type Attribution, createAttribution, type ModelLike, type Target } from './attribution';
 import { type ChannelReduction, checkReduction, reduceChannels } from './channels';
 import { type GradientOf, inputGradients } from './gradients';
-import { checkChoice, checkInteger, explainedModel } from './scores';
+import { checkChoice, checkInteger } from '../../checks';
+import { explainedModel } from './scores';
 
 /** Options of {@link saliency}. */
 export interface SaliencyOptions {

@@ -43,22 +43,6 @@ export function inBatches(total: number, size: number, body: (lo: number, hi: nu
   for (let lo = 0; lo < total; lo += size) body(lo, Math.min(total, lo + size));
 }
 
-/** Throws unless `v` is an integer ≥ `min` (the message names `name`). */
-export function checkInteger(where: string, name: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new Error(`${where}: ${name} must be an integer ≥ ${min}; got ${String(v)}`);
-  }
-  return v;
-}
-
-/** Throws unless `v` is one of `allowed` (the message names `name` and lists them). */
-export function checkChoice<T extends string>(where: string, name: string, v: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(v as T)) {
-    throw new Error(`${where}: ${name} must be one of ${allowed.join(', ')}; got ${JSON.stringify(v)}`);
-  }
-  return v as T;
-}
-
 function asForward(where: string, model: ModelLike): (x: tf.Tensor) => tf.Tensor2D {
   if (model instanceof tf.LayersModel) {
     if (model.outputs.length !== 1) throw new Error(`${where}: model must have one output; it has ${model.outputs.length}`);

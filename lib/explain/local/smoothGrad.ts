@@ -16,7 +16,8 @@ import { tf } from '../../engine/tf';
 import { type Attribution, createAttribution, type ModelLike, type Target } from './attribution';
 import { type ChannelReduction, checkReduction, reduceChannels } from './channels';
 import { type GradientOf, gradientSweep } from './gradients';
-import { checkChoice, checkInteger, explainedModel } from './scores';
+import { checkChoice, checkInteger } from '../../checks';
+import { explainedModel } from './scores';
 
 /** Mean gradient, mean squared gradient (SmoothGrad²), or gradient variance (VarGrad). */
 export type SmoothGradVariant = 'smoothGrad' | 'smoothGradSquared' | 'varGrad';

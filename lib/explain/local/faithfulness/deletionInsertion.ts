@@ -15,7 +15,8 @@
 import { tf } from '../../../engine/tf';
 import type { Attribution, ModelLike, Target } from '../attribution';
 import { gaussianBlur } from '../blur';
-import { checkInteger, explainedModel } from '../scores';
+import { checkInteger } from '../../../checks';
+import { explainedModel } from '../scores';
 import { featureMaps } from './featureMaps';
 
 /** Options of {@link deletionCurve} and {@link insertionCurve}. */

@@ -17,7 +17,8 @@
  */
 import { tf } from '../../../engine/tf';
 import { type Attribution, createAttribution, type ModelLike, type Target } from '../attribution';
-import { checkChoice, checkInteger, countNonFinite, explainedModel } from '../scores';
+import { checkChoice, checkInteger } from '../../../checks';
+import { countNonFinite, explainedModel } from '../scores';
 import { weightedRidge } from './ridge';
 import { type LimeFill, type LimeSamples, imageSamples, tabularSamples, tokenSamples } from './samples';
 import { type Segmentation, slic } from './slic';
