@@ -52,35 +52,26 @@ void max_pool_grad(const float* x, const float* y, const float* dy, float* dx, i
       for (int j = 0; j < OW; j++) {
         int q0 = j * SW - PL;
         int o = ((b * OH + i) * OW + j) * C;
+        /* taps of the window inside the image, row-major: kh0..kh1 × kw0..kw1 */
+        int kh0 = r0 < 0 ? -r0 : 0, kh1 = r0 + FH > H ? H - r0 : FH;
+        int kw0 = q0 < 0 ? -q0 : 0, kw1 = q0 + FW > W ? W - q0 : FW;
         int c = 0;
         for (; c + 4 <= C; c += 4) {
           f4 yv = ld(y + o + c), gv = ld(dy + o + c), found = wasm_i32x4_splat(0);
-          for (int kh = 0; kh < FH; kh++) {
-            int r = r0 + kh;
-            if (r < 0 || r >= H) continue;
-            for (int kw = 0; kw < FW; kw++) {
-              int q = q0 + kw;
-              if (q < 0 || q >= W) continue;
-              int p = (r * W + q) * C + c;
+          for (int kh = kh0; kh < kh1; kh++)
+            for (int kw = kw0; kw < kw1; kw++) {
+              int p = ((r0 + kh) * W + q0 + kw) * C + c;
               f4 hit = wasm_v128_andnot(wasm_f32x4_eq(ld(xb + p), yv), found);
               found = wasm_v128_or(found, hit);
               st(gb + p, add(ld(gb + p), wasm_v128_and(gv, hit)));
             }
-          }
         }
         for (; c < C; c++) {
-          float yv = y[o + c];
-          int done = 0;
-          for (int kh = 0; kh < FH && !done; kh++) {
-            int r = r0 + kh;
-            if (r < 0 || r >= H) continue;
-            for (int kw = 0; kw < FW; kw++) {
-              int q = q0 + kw;
-              if (q < 0 || q >= W) continue;
-              int p = (r * W + q) * C + c;
-              if (xb[p] == yv) { gb[p] += dy[o + c]; done = 1; break; }
-            }
-          }
+          int p = -1;
+          for (int kh = kh0; kh < kh1 && p < 0; kh++)
+            for (int kw = kw0; kw < kw1 && p < 0; kw++)
+              if (xb[((r0 + kh) * W + q0 + kw) * C + c] == y[o + c]) p = ((r0 + kh) * W + q0 + kw) * C + c;
+          if (p >= 0) gb[p] += dy[o + c];
         }
       }
     }
