@@ -2,9 +2,8 @@
  * Heatmaps of attributions (saliency, SmoothGrad, integrated gradients, occlusion …), as in the
  * lecture's "which pixels mattered" pictures (Simonyan et al. 2014, arXiv:1312.6034).
  */
-import { tf } from '../engine/tf';
 import type { Figure } from '../display/figure';
-import type { Attribution } from '../explain/local/attribution';
+import { type Attribution, isAttribution } from '../explain/local/attribution';
 import { colormap, DIVERGING_DEFAULT, NON_FINITE_COLOR, SEQUENTIAL_DEFAULT, type ColormapName } from './colormap';
 import { batchShape, toImageBatch, type ImageBatch, type ImageInput } from './images';
 import { fmt, gridFigureHtml, type ColorBar } from './layout';
@@ -38,9 +37,6 @@ export interface HeatmapOptions {
   /** Upscaling factor, nearest neighbour (default: about 140 px per map). */
   scale?: number;
 }
-
-const isAttribution = (x: unknown): x is Attribution =>
-  typeof x === 'object' && x !== null && 'method' in x && 'values' in x && (x as Attribution).values instanceof tf.Tensor;
 
 /** Sums channels: one h × w map per image. */
 function channelSums(b: ImageBatch): Float32Array[] {

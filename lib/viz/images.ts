@@ -4,7 +4,7 @@
  * {@link ImageBatch}; no tensor is created, so nothing needs disposing.
  */
 import { tf } from '../engine/tf';
-import type { Attribution } from '../explain/local/attribution';
+import { type Attribution, isAttribution } from '../explain/local/attribution';
 
 /** Nested number arrays: HW, HWC / NHW, or NHWC. */
 export type NumberGrid = number[][] | number[][][] | number[][][][];
@@ -26,10 +26,6 @@ export const shapeText = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 
 /** The ImageBatch's shape as text `[n, h, w, c]`. */
 export const batchShape = (b: ImageBatch) => shapeText([b.n, b.h, b.w, b.c]);
-
-function isAttribution(x: unknown): x is Attribution {
-  return typeof x === 'object' && x !== null && 'values' in x && (x as Attribution).values instanceof tf.Tensor && 'method' in x;
-}
 
 /** Shape and flat values of nested arrays; throws on ragged input. */
 function flatten(grid: unknown, name: string): { shape: number[]; data: Float32Array } {

@@ -73,3 +73,31 @@ export function createAttribution(
     },
   };
 }
+
+/**
+ * Whether `x` is an {@link Attribution} (it has a `method` and tensor `values`), e.g. to accept an
+ * Attribution or a plain tensor in one argument.
+ *
+ * @example
+ * ```ts
+ * const values = isAttribution(input) ? input.values : input;
+ * ```
+ */
+export function isAttribution(x: unknown): x is Attribution {
+  return typeof x === 'object' && x !== null && 'method' in x && (x as Attribution).values instanceof tf.Tensor;
+}
+
+/**
+ * The values of an {@link Attribution} or a tensor given in its place, checked to be a live tensor;
+ * throws naming `attribution` (for function `where`) otherwise.
+ *
+ * @example
+ * ```ts
+ * const v = attributionValues('deletionCurve', a);   // a.values, or `a` itself when it is a tf.Tensor
+ * ```
+ */
+export function attributionValues(where: string, attribution: Attribution | tf.Tensor): tf.Tensor {
+  const v = attribution instanceof tf.Tensor ? attribution : isAttribution(attribution) ? attribution.values : undefined;
+  if (!v || v.isDisposed) throw new Error(`${where}: attribution must be an Attribution or a tf.Tensor (not disposed)`);
+  return v;
+}

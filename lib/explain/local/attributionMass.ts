@@ -18,7 +18,7 @@
  */
 import { tf } from '../../engine/tf';
 import type { PixelBox } from '../../data/pixelBox';
-import type { Attribution } from './attribution';
+import { type Attribution, attributionValues } from './attribution';
 
 /** How much of each example's |attribution| lies in a region. */
 export interface AttributionMass {
@@ -37,8 +37,7 @@ export interface AttributionMass {
 const WHERE = 'attributionMassInMask';
 
 function valuesOf(attribution: Attribution | tf.Tensor, where: string): tf.Tensor {
-  const v = attribution instanceof tf.Tensor ? attribution : (attribution as Attribution)?.values;
-  if (!(v instanceof tf.Tensor) || v.isDisposed) throw new Error(`${where}: attribution must be an Attribution or a tf.Tensor [n, height, width(, channels)] that is not disposed`);
+  const v = attributionValues(where, attribution);
   if (v.rank !== 3 && v.rank !== 4) throw new Error(`${where}: attribution must be [n, height, width] or [n, height, width, channels]; got shape [${v.shape}]`);
   return v;
 }

@@ -13,7 +13,7 @@
  * ```
  */
 import { tf } from '../../../engine/tf';
-import type { Attribution, ModelLike, Target } from '../attribution';
+import { type Attribution, attributionValues, isAttribution, type ModelLike, type Target } from '../attribution';
 import { gaussianBlur } from '../blur';
 import { checkInteger } from '../../../checks';
 import { explainedModel } from '../scores';
@@ -62,9 +62,8 @@ export function trapezoidArea(x: number[], y: number[]): number {
 
 function curve(kind: 'deletion' | 'insertion', model: ModelLike, inputs: tf.Tensor, attribution: Attribution | tf.Tensor, options: CurveOptions): FaithfulnessCurve {
   const where = `${kind}Curve`;
-  const values = attribution instanceof tf.Tensor ? attribution : attribution?.values;
-  if (!(values instanceof tf.Tensor) || values.isDisposed) throw new Error(`${where}: attribution must be an Attribution or a tf.Tensor (not disposed)`);
-  const target = options.target ?? (attribution instanceof tf.Tensor ? undefined : attribution.target);
+  const values = attributionValues(where, attribution);
+  const target = options.target ?? (isAttribution(attribution) ? attribution.target : undefined);
   const m = explainedModel(where, model, inputs, target, { ranks: [2, 4], expected: 'images [n, h, w, c] or rows [n, d]' });
   const same = values.rank === inputs.rank && values.shape[0] === inputs.shape[0] && (inputs.rank === 2 ? values.shape[1] === inputs.shape[1] : values.shape[1] === inputs.shape[1] && values.shape[2] === inputs.shape[2]);
   if (!same) throw new Error(`${where}: attribution has shape [${values.shape}] but inputs has shape [${inputs.shape}]`);
