@@ -23,7 +23,7 @@ import { WINOGRAD_MIN_CHANNELS, winogradScratch } from './directConvolution';
 import { padOrCrop } from './padOrCrop';
 import { pointer, simdKernels } from './simd/simdKernels';
 import { slice } from './slice';
-import { constant, matMul, release, reshape, transpose, wasmCall, type WasmBackend } from './wasmCall';
+import { constant, matMul, release, reshape, scratch, transpose, wasmCall, type WasmBackend } from './wasmCall';
 
 type Attrs = ConvGeometry & { filterShape: Shape4 };
 
@@ -70,10 +70,9 @@ export function conv2dBackpropFilter(backend: KernelBackend, x: TensorInfo, dy: 
     const dw = (backend as WasmBackend).makeOutput([fh, fw, ci, co], 'float32');
     const { batchSize, inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth, padInfo } = info;
     if (fh === 3 && fw === 3 && strideHeight === 1 && strideWidth === 1 && ci % 4 === 0 && co % 4 === 0 && ci >= WINOGRAD_MIN_CHANNELS) {
-      const scratch = (backend as WasmBackend).makeOutput([winogradScratch(ci, co)], 'float32');
-      simd.conv3x3_winograd_filter_grad(pointer(backend, x), pointer(backend, dy), pointer(backend, dw), pointer(backend, scratch),
+      const work = scratch(backend, winogradScratch(ci, co));
+      simd.conv3x3_winograd_filter_grad(pointer(backend, x), pointer(backend, dy), pointer(backend, dw), pointer(backend, work),
         batchSize, inHeight, inWidth, ci, outHeight, outWidth, co, padInfo.top, padInfo.left);
-      release(backend, scratch);
       return dw;
     }
     simd.conv2d_backprop_filter(pointer(backend, x), pointer(backend, dy), pointer(backend, dw),

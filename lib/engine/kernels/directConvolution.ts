@@ -17,7 +17,7 @@ import { backend_util } from '@tensorflow/tfjs';
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs';
 import type { ConvGeometry, Shape4 } from './convAttrs';
 import { pointer, simdKernels } from './simd/simdKernels';
-import { release, transpose, type WasmBackend } from './wasmCall';
+import { release, scratch, transpose, type WasmBackend } from './wasmCall';
 
 /** Below this many input channels the Winograd transforms cost more than the products they save. */
 export const WINOGRAD_MIN_CHANNELS = 8;
@@ -43,10 +43,9 @@ export function directConvolution(backend: KernelBackend, x: TensorInfo, filter:
   if (bias && bias.shape.length === 1 && bias.shape[0] !== outChannels) return undefined;
   const out = (backend as WasmBackend).makeOutput([batchSize, outHeight, outWidth, outChannels], 'float32');
   if (filterHeight === 3 && filterWidth === 3 && strideHeight === 1 && strideWidth === 1 && dilationHeight === 1 && dilationWidth === 1 && inChannels % 4 === 0 && outChannels % 4 === 0 && inChannels >= WINOGRAD_MIN_CHANNELS) {
-    const scratch = (backend as WasmBackend).makeOutput([winogradScratch(inChannels, outChannels)], 'float32');
-    simd.conv3x3_winograd(pointer(backend, x), pointer(backend, filter), bias ? pointer(backend, bias) : 0, pointer(backend, out), pointer(backend, scratch),
+    const work = scratch(backend, winogradScratch(inChannels, outChannels));
+    simd.conv3x3_winograd(pointer(backend, x), pointer(backend, filter), bias ? pointer(backend, bias) : 0, pointer(backend, out), pointer(backend, work),
       batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, padInfo.top, padInfo.left, relu ? 1 : 0);
-    release(backend, scratch);
     return out;
   }
   // channels that do not fill a vector are summed over the input channels instead: filter as [co, fh, fw, ci]

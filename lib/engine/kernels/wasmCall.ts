@@ -73,6 +73,23 @@ export function constant(backend: KernelBackend, key: string, shape: number[], f
   return t;
 }
 
+const scratchBuffers = new WeakMap<KernelBackend, TensorInfo>();
+
+/**
+ * A float32 work buffer of at least `floats` values, kept on the backend and reused by every call
+ * (it only grows): for kernels that need temporary space, without an allocation per call. Valid
+ * until the next call of `scratch`; never counted by `tf.memory().numTensors`.
+ */
+export function scratch(backend: KernelBackend, floats: number): TensorInfo {
+  let t = scratchBuffers.get(backend);
+  if (!t || t.shape[0] < floats) {
+    if (t) backend.disposeData(t.dataId);
+    t = (backend as WasmBackend).makeOutput([Math.max(floats, 1 << 16)], 'float32');
+    scratchBuffers.set(backend, t);
+  }
+  return t;
+}
+
 /**
  * A wasm kernel tslab-xai supplies in place of the backend's own (too slow, or wrong); `wrap`
  * receives the backend's kernel so that cases the replacement does not cover can go to it.

@@ -29,11 +29,14 @@ INLINE void conv_tile(const float* x, const float* w, const float* bias, float* 
   f4 b0 = bias ? ld(bias) : splat(0.f), b1 = V > 1 ? (bias ? ld(bias + 4) : splat(0.f)) : splat(0.f);
   f4 a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
   const int pstep = SW * CI;
+  /* with DW = 1 the (kw, ci) pairs of one filter row are one contiguous run in x and in w */
+  const int kwStep = DW == 1 ? kw1 - kw0 : 1;
   for (int kh = kh0; kh < kh1; kh++) {
-    for (int kw = kw0; kw < kw1; kw++) {
+    for (int kw = kw0; kw < kw1; kw += kwStep) {
       const float* xr = x + ((kh - kh0) * DH * W + (kw - kw0) * DW) * CI;
       const float* wr = w + (kh * FW + kw) * CI * CO;
-      for (int ci = 0; ci < CI; ci++, wr += CO) {
+      const int run = kwStep * CI;
+      for (int ci = 0; ci < run; ci++, wr += CO) {
         f4 w0 = ld(wr), w1 = V > 1 ? ld(wr + 4) : splat(0.f);
         CONV_ROW(0, a00, a01)
         CONV_ROW(1, a10, a11)
