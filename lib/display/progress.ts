@@ -11,6 +11,7 @@
  */
 import { displaySink, newDisplayId } from './sink';
 import type { MimeBundle } from './figure';
+import { escapeHtml } from '../viz/escape';
 
 /** Options of {@link progress}. */
 export interface ProgressOptions {
@@ -36,8 +37,6 @@ export interface Progress {
   readonly count: number;
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 function fmtTime(ms: number): string {
   if (!Number.isFinite(ms)) return '?';
   const s = ms / 1000;
@@ -60,10 +59,10 @@ export function progressBundle(label: string, count: number, total: number, elap
   const pct = (frac * 100).toFixed(1);
   const html =
     `<div class="xai-progress" style="font-family:monospace;font-size:12px">` +
-    `<span>${esc(label)}</span> ` +
+    `<span>${escapeHtml(label)}</span> ` +
     `<progress value="${count}" max="${total}" style="width:240px;vertical-align:middle"></progress> ` +
     `<span>${count}/${total} (${pct}%) · ${fmtTime(elapsedMs)} elapsed · ${count >= total ? 'done' : fmtTime(eta) + ' left'}</span>` +
-    (Object.keys(metrics).length ? ` <span>· ${esc(fmtMetrics(metrics))}</span>` : '') +
+    (Object.keys(metrics).length ? ` <span>· ${escapeHtml(fmtMetrics(metrics))}</span>` : '') +
     `</div>`;
   return { 'text/plain': text, 'text/html': html };
 }

@@ -10,6 +10,7 @@ import { escapeHtml } from './escape';
 import { readArray, shapeText, type NumberGrid } from './images';
 import { fmt } from './layout';
 import { toMatrix, type MatrixInput } from './matrix';
+import { svgOpen } from './svg/chart';
 import { tf } from '../engine/tf';
 
 /** Options of {@link attentionMatrix}. */
@@ -34,7 +35,6 @@ export interface AttentionGridOptions extends Omit<AttentionMatrixOptions, 'laye
   layerNames?: readonly string[];
 }
 
-const FONT = 'font-family="system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif" font-size="11"';
 const clipLabel = (t: string, n = 12) => (t.length > n ? t.slice(0, n - 1) + '…' : t);
 
 function checkTokens(fn: string, what: 'queryTokens' | 'keyTokens', tokens: readonly string[] | undefined, count: number, shape: string, axis: string): string[] {
@@ -103,8 +103,7 @@ export function attentionMatrix(weights: MatrixInput, options: AttentionMatrixOp
   const where = head ? `${head}: ` : '';
   const cells = cellsSvg(m.data, 0, m.rows, m.cols, left, top, cell, cmap, max, (i, j, v) => `${where}${q[i]} → ${k[j]}: ${fmt(v)}`);
   const svg =
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${FONT}>` +
-    `<rect width="${width}" height="${height}" fill="#fff"/>` +
+    svgOpen(width, height) +
     `<text x="4" y="16" font-size="13" font-weight="600">${escapeHtml(title)}</text>` +
     q.map((t, i) => `<text x="${left - 4}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">${escapeHtml(clipLabel(t))}<title>${escapeHtml(t)}</title></text>`).join('') +
     k.map((t, j) => `<text transform="translate(${left + j * cell + cell / 2 + 4},${top - 4}) rotate(-60)">${escapeHtml(clipLabel(t))}<title>${escapeHtml(t)}</title></text>`).join('') +
@@ -165,8 +164,7 @@ export function attentionGrid(weights: tf.Tensor | NumberGrid, options: Attentio
   }
   for (let h = 0; h < H; h++) parts.push(`<text x="${left + h * (bw + gap) + bw / 2}" y="${top - 6}" text-anchor="middle">head ${h}</text>`);
   const svg =
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${FONT}>` +
-    `<rect width="${width}" height="${height}" fill="#fff"/>` +
+    svgOpen(width, height) +
     `<text x="4" y="16" font-size="13" font-weight="600">${escapeHtml(title)}</text>` +
     `<text x="4" y="30" fill="#555">${escapeHtml(subtitle)}</text>` +
     parts.join('') +

@@ -7,7 +7,7 @@ import { type Attribution, isAttribution } from '../explain/local/attribution';
 import { colormap, DIVERGING_DEFAULT, NON_FINITE_COLOR, SEQUENTIAL_DEFAULT, type ColormapName } from './colormap';
 import { batchShape, toImageBatch, type ImageBatch, type ImageInput } from './images';
 import { fmt, gridFigureHtml, type ColorBar } from './layout';
-import { createRaster, encodePng, gridRaster, pngBase64 } from './raster';
+import { createRaster, encodePng, gridPngs } from './raster';
 import { hasNegative, valueScale, type SignMode, type ValueScale } from './valueScale';
 import { checkChoice } from '../checks';
 import { checkCaptions, checkRange, defaultScale } from './checks';
@@ -156,8 +156,7 @@ export function heatmap(values: ImageInput | Attribution, options: HeatmapOption
   });
   const nonFinite = nonFinitePerImage.reduce((s, x) => s + x, 0);
 
-  const cellPngs = pixels.map((px) => pngBase64(px, h, w, scale));
-  const png = n === 1 ? cellPngs[0] : encodePng(gridRaster(pixels, h, w, scale, cols)).toString('base64');
+  const { cells: cellPngs, grid: png } = gridPngs(pixels, h, w, scale, cols);
   const rangeText = (s: ValueScale) => (s.sign === 'signed' ? `±${fmt(s.hi)}` : `[0, ${fmt(s.hi)}]`);
   const cells = cellPngs.map((p, i) => {
     const lines = [...(captions ? [captions[i]] : [])];

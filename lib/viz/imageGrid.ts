@@ -6,7 +6,7 @@ import type { Figure } from '../display/figure';
 import { NON_FINITE_COLOR } from './colormap';
 import { batchShape, toImageBatch, type ImageBatch, type ImageInput } from './images';
 import { gridFigureHtml } from './layout';
-import { encodePng, gridRaster, pngBase64 } from './raster';
+import { gridPngs } from './raster';
 import { checkChoice } from '../checks';
 import { checkCaptions, checkRange, defaultScale } from './checks';
 
@@ -114,8 +114,8 @@ export function imageGrid(images: ImageInput, options: ImageGridOptions = {}): F
   const stretch = normalize === 'image' || (normalize === 'auto' && !inUnit);
   const rendered = Array.from({ length: n }, (_, i) => imageRgb(batch, i, stretch));
   const nonFinite = rendered.reduce((s, r) => s + r.bad, 0);
-  const cells = rendered.map((r, i) => ({ png: pngBase64(r.px, h, w, scale), caption: captions ? [captions[i]] : [], width: w * scale }));
-  const png = n === 1 ? cells[0].png : encodePng(gridRaster(rendered.map((r) => r.px), h, w, scale, cols)).toString('base64');
+  const { cells: pngs, grid: png } = gridPngs(rendered.map((r) => r.px), h, w, scale, cols);
+  const cells = pngs.map((p, i) => ({ png: p, caption: captions ? [captions[i]] : [], width: w * scale }));
   const note = [
     stretch ? 'each image stretched to its own min..max' : 'values in [0, 1] shown as they are',
     ...(nonFinite > 0 ? [`${nonFinite} NaN/Inf pixel${nonFinite === 1 ? '' : 's'} shown in magenta`] : []),

@@ -24,7 +24,8 @@ export interface ColorBar {
   readonly label?: string;
 }
 
-const FONT = 'font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:12px;color:#222';
+/** The CSS font of every HTML figure and table. */
+export const FONT = 'font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:12px;color:#222';
 
 /** The figure HTML: title, cells `cols` per row, colour bar, note. */
 export function gridFigureHtml(parts: { title?: string; cells: readonly GridCell[]; cols: number; colorBar?: ColorBar; note?: string }): string {

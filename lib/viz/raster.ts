@@ -74,3 +74,13 @@ export function gridRaster(cells: readonly Uint8Array[], h: number, w: number, s
   cells.forEach((px, i) => paintScaled(r, px, h, w, (i % c) * (cw + gap), Math.floor(i / c) * (ch + gap), scale));
   return r;
 }
+
+/**
+ * The PNG (base64) of every cell, upscaled by `scale`, and of the grid of all of them, `cols` per
+ * row (for one cell, the grid is that cell's PNG): what the pixel figures put in their HTML and
+ * their `image/png`.
+ */
+export function gridPngs(cells: readonly Uint8Array[], h: number, w: number, scale: number, cols: number): { cells: string[]; grid: string } {
+  const pngs = cells.map((px) => pngBase64(px, h, w, scale));
+  return { cells: pngs, grid: cells.length === 1 ? pngs[0] : encodePng(gridRaster(cells, h, w, scale, cols)).toString('base64') };
+}

@@ -3,6 +3,7 @@
  * confusion matrices). Cell text is escaped here; styles come only from our own code.
  */
 import { escapeHtml } from './escape';
+import { FONT } from './layout';
 
 /** One table cell: text plus optional style (ours, never user input) and tooltip. */
 export interface Cell {
@@ -13,7 +14,6 @@ export interface Cell {
   readonly header?: boolean;
 }
 
-const FONT = 'font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:12px;color:#222';
 const TD = 'padding:3px 8px;border:1px solid #ddd;text-align:right;font-variant-numeric:tabular-nums';
 const TH = 'padding:3px 8px;border:1px solid #ddd;background:#f5f5f5;font-weight:600;text-align:left';
 

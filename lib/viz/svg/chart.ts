@@ -58,7 +58,12 @@ export interface ChartFrame {
   body(p: Plot): string;
 }
 
-const FONT = 'font-family="system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif" font-size="11"';
+const SVG_FONT = 'font-family="system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif" font-size="11"';
+
+/** The start of every SVG figure (charts, attention matrices): the `<svg>` element with our font, on white. */
+export function svgOpen(width: number, height: number): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${SVG_FONT}><rect width="${width}" height="${height}" fill="#fff"/>`;
+}
 
 /** Renders the chart as a standalone SVG document. */
 export function chartSvg(f: ChartFrame): string {
@@ -72,8 +77,7 @@ export function chartSvg(f: ChartFrame): string {
   const sx = linear(f.xDomain[0], f.xDomain[1], left, left + pw);
   const sy = linear(f.yDomain[0], f.yDomain[1], top + ph, top);
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${f.width}" height="${f.height}" viewBox="0 0 ${f.width} ${f.height}" ${FONT}>`);
-  parts.push(`<rect width="${f.width}" height="${f.height}" fill="#fff"/>`);
+  parts.push(svgOpen(f.width, f.height));
   if (f.title) parts.push(`<text x="${left}" y="20" font-size="14" font-weight="600">${escapeHtml(f.title)}</text>`);
   if (f.subtitle) parts.push(`<text x="${left}" y="36" fill="#666">${escapeHtml(f.subtitle)}</text>`);
   if (!f.noAxes) {
