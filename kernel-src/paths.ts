@@ -1,15 +1,11 @@
 /** Where the project lives, and where its Jupyter data (kernelspec) and notebook outputs go. */
-import * as fs from 'fs';
 import * as path from 'path';
+import { packageRoot } from '../lib/data/packageRoot';
 
 function findRoot(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    const pj = path.join(dir, 'package.json');
-    if (fs.existsSync(pj) && JSON.parse(fs.readFileSync(pj, 'utf8')).name === 'tslab-xai') return dir;
-    dir = path.dirname(dir);
-  }
-  throw new Error(`tslab-xai: cannot find the project root above ${__dirname}`);
+  const root = packageRoot();
+  if (!root) throw new Error(`tslab-xai: cannot find the project root above ${__dirname}`);
+  return root;
 }
 
 /** The repository root (the folder with tslab-xai's package.json). */

@@ -20,6 +20,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
 import { checkChoice } from '../../checks';
+import { packageRoot } from '../packageRoot';
 import { drawCreature } from './creature';
 import { sampleGenes, SPRITE_CLASSES, type SpriteClass } from './genes';
 import { SpriteRandom } from './random';
@@ -92,18 +93,9 @@ export const SPRITE_GENERATOR_VERSION = 5;
 /** File name of the masks: one bit per pixel, row-major, least significant bit first, image after image. */
 export const SPRITE_MASKS = 'masks.bin';
 
-/** The folder of the tslab-xai package (where package.json names it), else the working directory. */
-function projectRoot(): string {
-  for (let d = __dirname; ; d = path.dirname(d)) {
-    const pkg = path.join(d, 'package.json');
-    if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'tslab-xai') return d;
-    if (path.dirname(d) === d) return process.cwd();
-  }
-}
-
 /** Default folder of a variant: `data/generated/pokemon-digimon[-watermark]` in the project (e.g. `defaultSpriteDir('watermark')`). */
 export function defaultSpriteDir(variant: SpriteVariant = 'story'): string {
-  return path.join(projectRoot(), 'data', 'generated', variant === 'story' ? 'pokemon-digimon' : 'pokemon-digimon-watermark');
+  return path.join(packageRoot() ?? process.cwd(), 'data', 'generated', variant === 'story' ? 'pokemon-digimon' : 'pokemon-digimon-watermark');
 }
 
 function settings(options: SpriteOptions): Omit<SpriteManifest, 'files' | 'version'> & { dir: string } {
