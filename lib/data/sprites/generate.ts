@@ -89,7 +89,7 @@ export interface SpriteDataset {
 /** File name of the manifest next to the class folders (settings, files, watermark boxes). */
 export const SPRITE_MANIFEST = 'sprites.json';
 /** Bumped whenever the drawing changes, so that {@link ensureSprites} redraws stale files. */
-export const SPRITE_GENERATOR_VERSION = 5;
+export const SPRITE_GENERATOR_VERSION = 6;
 /** File name of the masks: one bit per pixel, row-major, least significant bit first, image after image. */
 export const SPRITE_MASKS = 'masks.bin';
 

@@ -1,7 +1,7 @@
 /**
- * A small seeded random source for the sprite generator (the SFC32 generator of Chris Doty-Humphrey's
- * PractRand suite), so that every creature depends only on (seed, class, index): asking for more
- * images per class keeps the first ones identical.
+ * A small seeded random source for the sprite generator: the generator of lib/data/permutation
+ * (`seededRandom`, mulberry32) started from a hash of integer keys, so that every creature depends
+ * only on (seed, class, index): asking for more images per class keeps the first ones identical.
  *
  * @example
  * ```ts
@@ -9,6 +9,7 @@
  * rnd.uniform(0.5, 1.5); rnd.chance(0.3); rnd.pick(['ears', 'horns']);
  * ```
  */
+import { seededRandom } from '../permutation';
 
 /** Mixes one 32-bit word into a hash state (MurmurHash3's finaliser). */
 function mix(h: number, v: number): number {
@@ -20,30 +21,13 @@ function mix(h: number, v: number): number {
 
 /** Deterministic random numbers for one sprite. */
 export class SpriteRandom {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d = 1;
+  /** A float in [0, 1). */
+  readonly next: () => number;
 
   /** One independent stream per tuple of integer keys, e.g. (seed, class, index). */
   constructor(...keys: number[]) {
-    let h = 0x2545f491;
-    for (const k of keys) h = mix(h, k);
-    this.a = h;
-    this.b = mix(h, 1);
-    this.c = mix(h, 2);
-    for (let i = 0; i < 12; i++) this.next();
-  }
-
-  /** A float in [0, 1). */
-  next(): number {
-    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
-    this.d = (this.d + 1) >>> 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) >>> 0;
-    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
-    this.c = (this.c + t) >>> 0;
-    return t / 4294967296;
+    if (!keys.every(Number.isInteger)) throw new Error(`SpriteRandom: keys must be integers; got ${JSON.stringify(keys)}`);
+    this.next = seededRandom(keys.reduce(mix, 0x2545f491));
   }
 
   /** A float in [lo, hi). */
