@@ -25,7 +25,14 @@ export interface Figure {
   readonly info?: Record<string, unknown>;
 }
 
-/** The PNG of a figure as bytes, or undefined when it has none. */
+/**
+ * The PNG of a figure as bytes, or undefined when it has none.
+ *
+ * @example
+ * ```ts
+ * fs.writeFileSync('saliency.png', figurePng(heatmap(a))!);
+ * ```
+ */
 export function figurePng(fig: Figure): Buffer | undefined {
   const b64 = fig.bundle['image/png'];
   return typeof b64 === 'string' ? Buffer.from(b64, 'base64') : undefined;

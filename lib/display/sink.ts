@@ -29,7 +29,17 @@ export const consoleSink: DisplaySink = {
 
 let sink: DisplaySink = consoleSink;
 
-/** Installs a sink (kernel-src does this inside tslab); returns the previous one. */
+/**
+ * Installs a sink (kernel-src does this inside tslab); returns the previous one.
+ *
+ * @example
+ * ```ts
+ * const shown: MimeBundle[] = [];
+ * const prev = setDisplaySink({ live: false, display: (b) => shown.push(b), update: (b) => shown.push(b) });
+ * show(table(rows));
+ * setDisplaySink(prev);
+ * ```
+ */
 export function setDisplaySink(next: DisplaySink): DisplaySink {
   const prev = sink;
   sink = next;

@@ -107,6 +107,7 @@ export function colormap(name: ColormapName): Colormap {
  * ```
  */
 export function classColor(i: number): string {
+  if (!Number.isInteger(i)) throw new Error(`classColor: i must be an integer class index; got ${i}`);
   const palette = [...chromatic.schemeTableau10, ...chromatic.schemeSet3];
   return palette[((i % palette.length) + palette.length) % palette.length];
 }

@@ -29,6 +29,8 @@ export interface SpriteAnnotations {
  */
 export function loadSpriteAnnotations(dir: string, files: readonly string[]): SpriteAnnotations {
   const where = 'loadSpriteAnnotations';
+  if (typeof dir !== 'string' || dir.length === 0) throw new Error(`${where}: dir must be a folder path; got ${JSON.stringify(dir)}`);
+  if (!Array.isArray(files) || !files.every((f) => typeof f === 'string')) throw new Error(`${where}: files must be an array of file paths (e.g. loadImageFolder(dir).files)`);
   const m = readSpriteManifest(dir);
   const bin = path.join(dir, SPRITE_MASKS);
   if (!m || !fs.existsSync(bin)) throw new Error(`${where}: dir '${dir}' holds no generated sprite dataset (sprites.json and masks.bin); run ensureSprites first`);

@@ -31,6 +31,7 @@ export function hsv(h: number, s: number, v: number): Rgb {
 
 /** Renders `g` on a transparent `size`×`size` canvas. */
 export function drawCreature(g: CreatureGenes, size: number): SpriteCanvas {
+  if (!Number.isInteger(size) || size < 8) throw new Error(`drawCreature: size must be an integer ≥ 8; got ${size}`);
   const c = new SpriteCanvas(size);
   const rx = g.radius * size;
   const ry = rx * g.aspect;

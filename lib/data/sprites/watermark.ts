@@ -16,6 +16,7 @@ import { circle } from './shapes';
 
 /** Where the logo goes on a `size`×`size` image: a square of side 20/64 of the image, in the bottom-left corner. */
 export function watermarkBox(size: number): PixelBox {
+  if (!Number.isInteger(size) || size < 4) throw new Error(`watermarkBox: size must be an integer ≥ 4; got ${size}`);
   const side = Math.round((size * 20) / 64);
   return { x: 0, y: size - side, width: side, height: side };
 }
@@ -23,6 +24,8 @@ export function watermarkBox(size: number): PixelBox {
 /** Paints the logo into `rgb` (8-bit RGB, `size`×`size`, row-major) inside `box`, in place. */
 export function stampWatermark(rgb: Uint8Array, size: number, box: PixelBox): void {
   if (rgb.length !== size * size * 3) throw new Error(`stampWatermark: rgb must hold ${size}×${size}×3 bytes; got ${rgb.length}`);
+  const inside = box && [box.x, box.y, box.width, box.height].every(Number.isFinite) && box.x >= 0 && box.y >= 0 && box.width > 0 && box.height > 0 && box.x + box.width <= size && box.y + box.height <= size;
+  if (!inside) throw new Error(`stampWatermark: box must be { x, y, width, height } inside the ${size}×${size} image; got ${JSON.stringify(box)}`);
   const logo = new SpriteCanvas(size);
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;

@@ -28,6 +28,7 @@ import { countNonFinite, explainedModel } from './scores';
 
 /** Riemann sums (left, right, middle) and the trapezoid rule over α ∈ [0, 1]. */
 export type IntegrationRule = 'left' | 'right' | 'middle' | 'trapezoid';
+const RULES: readonly IntegrationRule[] = ['left', 'right', 'middle', 'trapezoid'];
 
 /** Options of {@link integratedGradients}. */
 export interface IntegratedGradientsOptions {
@@ -47,8 +48,13 @@ export interface IntegratedGradientsOptions {
   internalBatchSize?: number;
 }
 
-/** Points α on [0, 1] and their weights (summing to 1) for `steps` points of `rule`. */
+/**
+ * Points α on [0, 1] and their weights (summing to 1) for `steps` points of `rule`, e.g.
+ * `integrationPoints('trapezoid', 3)` is α [0, 0.5, 1] with weights [0.25, 0.5, 0.25].
+ */
 export function integrationPoints(rule: IntegrationRule, steps: number): { alphas: number[]; weights: number[] } {
+  checkChoice('integrationPoints', 'rule', rule, RULES);
+  checkInteger('integrationPoints', 'steps', steps, rule === 'trapezoid' ? 2 : 1);
   const k = Array.from({ length: steps }, (_, i) => i);
   if (rule === 'trapezoid') {
     const alphas = k.map((i) => i / (steps - 1));
@@ -70,7 +76,7 @@ export function integratedGradients(model: ModelLike, inputs: tf.Tensor, options
   const where = 'integratedGradients';
   const { steps = 50, rule = 'trapezoid', baseline = 'black', internalBatchSize = 64, seed = 0 } = options;
   const m = explainedModel(where, model, inputs, options.target);
-  checkChoice(where, 'options.rule', rule, ['left', 'right', 'middle', 'trapezoid'] as const);
+  checkChoice(where, 'options.rule', rule, RULES);
   checkInteger(where, 'options.steps', steps, rule === 'trapezoid' ? 2 : 1);
   checkInteger(where, 'options.internalBatchSize', internalBatchSize, 1);
   const base = baselineFor(where, inputs, baseline, { blurSigma: options.blurSigma, seed });

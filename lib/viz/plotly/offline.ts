@@ -8,6 +8,12 @@
  * by wrapping the bundle in `define('plotly', …)`; here the bundle runs inside a function whose
  * `define`, `module` and `exports` parameters are undefined, so the UMD wrapper always takes
  * its browser-global branch and sets `window.Plotly`, with or without require.js on the page.
+ *
+ * @example
+ * ```ts
+ * plotlyVersion();          // '2.35.3'
+ * show(scatter(points));    // the first plotly figure of a session shows plotlyOfflineBundle() first
+ * ```
  */
 import * as fs from 'fs';
 import type { MimeBundle } from '../../display/figure';

@@ -53,8 +53,9 @@ export interface FaithfulnessCurve {
   target: number[];
 }
 
-/** Area under y(x) by the trapezoid rule. */
+/** Area under y(x) by the trapezoid rule (e.g. `trapezoidArea([0, 0.5, 1], [1, 0.5, 0])` is 0.5). */
 export function trapezoidArea(x: number[], y: number[]): number {
+  if (x.length !== y.length) throw new Error(`trapezoidArea: x has ${x.length} values but y has ${y.length}`);
   let a = 0;
   for (let i = 1; i < x.length; i++) a += ((y[i] + y[i - 1]) / 2) * (x[i] - x[i - 1]);
   return a;
