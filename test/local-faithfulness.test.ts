@@ -71,7 +71,6 @@ describe('faithfulness measures', () => {
     edge.spearman.forEach((r) => assert.strictEqual(r, 1));
     const after = (model.predict(x) as tf.Tensor).dataSync();
     assert.deepStrictEqual(Array.from(after), Array.from(before), 'weights restored');
-    console.log(`      saliency ρ by step ${check.spearman.map((v) => v.toFixed(3))}, SSIM ${check.ssim.map((v) => v.toFixed(3))}`);
     x.dispose();
   });
 

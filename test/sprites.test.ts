@@ -177,6 +177,7 @@ describe('sprites: the Pokémon/Digimon dataset', function () {
     });
 
     it('learns the watermark: saliency in the logo box is several times its area and its mirror box', async () => {
+      const before = tf.memory().numTensors;
       const wm = await experiment(watermark, 'white', 3);
       const stamped = wm.boxes.map((b, i) => (b ? i : -1)).filter((i) => i >= 0);
       assert.ok(stamped.length > 50);
@@ -188,6 +189,7 @@ describe('sprites: the Pokémon/Digimon dataset', function () {
       assert.ok(inLogo.mean > 3 * mirror.mean, `logo ${inLogo.mean} vs mirror corner ${mirror.mean}`);
       values.dispose();
       wm.dispose();
+      assert.strictEqual(tf.memory().numTensors, before);
     });
   });
 });

@@ -4,8 +4,9 @@ import { tf } from '../lib/engine/tf';
 import { figurePng, type Figure } from '../lib/display/figure';
 import { createAttribution } from '../lib/explain/local/attribution';
 import { colormap, heatmap, imageGrid, NON_FINITE_COLOR } from '../lib/viz';
+import { XSS } from './viz-browser-figures';
+import { assertNoLeak } from './local-fixtures';
 
-const XSS = '<img src=x onerror=alert(1)>';
 
 /** Decoded PNG of a figure, with a pixel reader. */
 function decode(fig: Figure) {
@@ -13,14 +14,6 @@ function decode(fig: Figure) {
   assert.ok(buf, 'the figure has a PNG');
   const png = PNG.sync.read(buf);
   return { width: png.width, height: png.height, at: (x: number, y: number) => Array.from(png.data.subarray(4 * (y * png.width + x), 4 * (y * png.width + x) + 3)) };
-}
-
-/** Runs `fn` and asserts that no tensor outlives it. */
-function noLeak<T>(fn: () => T): T {
-  const before = tf.memory().numTensors;
-  const out = fn();
-  assert.strictEqual(tf.memory().numTensors, before, 'no tensor may leak');
-  return out;
 }
 
 describe('viz: heatmap', () => {
@@ -56,7 +49,7 @@ describe('viz: heatmap', () => {
 
   it('draws an all-zero map in the colour of zero (no division by zero)', () => {
     const zeros = tf.zeros([4, 4]);
-    const mag = noLeak(() => heatmap(zeros, { scale: 1 }));
+    const mag = assertNoLeak(() => heatmap(zeros, { scale: 1 }));
     zeros.dispose();
     const signed = heatmap([[0, 0], [0, 0]], { scale: 1, sign: 'signed' });
     for (let i = 0; i < 4; i++) assert.deepStrictEqual(decode(mag).at(i % 4, 0), [...colormap('viridis').at(0)]);
@@ -99,8 +92,8 @@ describe('viz: heatmap', () => {
 
   it('normalizes per image or shared, and says which on the figure', () => {
     const maps = tf.tensor4d([1, 0.5, 10, 5], [2, 1, 2, 1]);
-    const per = noLeak(() => heatmap(maps, { scale: 1, clip: 100, cols: 2 }));
-    const shared = noLeak(() => heatmap(maps, { scale: 1, clip: 100, normalize: 'shared', cols: 2 }));
+    const per = assertNoLeak(() => heatmap(maps, { scale: 1, clip: 100, cols: 2 }));
+    const shared = assertNoLeak(() => heatmap(maps, { scale: 1, clip: 100, normalize: 'shared', cols: 2 }));
     maps.dispose();
     const a = decode(per);
     const b = decode(shared);
@@ -117,7 +110,7 @@ describe('viz: heatmap', () => {
   it('accepts an Attribution (title = method, captions = targets) and leaks no tensor', () => {
     const values = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 1);
     const a = createAttribution('saliency', values, [3, 7], {});
-    const fig = noLeak(() => heatmap(a));
+    const fig = assertNoLeak(() => heatmap(a));
     a.dispose();
     const html = String(fig.bundle['text/html']);
     assert.match(html, /saliency/);
@@ -163,7 +156,7 @@ describe('viz: heatmap', () => {
 describe('viz: imageGrid', () => {
   it('lays out a batch in rows and columns, pixels crisp, captions escaped', () => {
     const images = tf.tensor4d([0, 1, 1, 0, 0.5, 0.5, 0.5, 0.5, 1, 1, 1, 1], [3, 2, 2, 1]);
-    const fig = noLeak(() => imageGrid(images, { cols: 2, scale: 2, captions: [{ label: 1, prediction: 2, confidence: 0.87 }, 'b', XSS], classNames: ['zero', 'one', 'two'] }));
+    const fig = assertNoLeak(() => imageGrid(images, { cols: 2, scale: 2, captions: [{ label: 1, prediction: 2, confidence: 0.87 }, 'b', XSS], classNames: ['zero', 'one', 'two'] }));
     images.dispose();
     const px = decode(fig);
     assert.deepStrictEqual([px.width, px.height], [2 * 4 + 2, 2 * 4 + 2]);

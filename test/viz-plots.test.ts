@@ -4,8 +4,9 @@ import type { Figure, MimeBundle } from '../lib/display/figure';
 import { setDisplaySink, show, type DisplaySink } from '../lib/display/sink';
 import { barChart, imageGrid, linePlot, PLOTLY_MIME, plotlyVersion, scatter, scriptJson } from '../lib/viz';
 import { PLOTLY_LOADER_MARK } from '../lib/viz/plotly/offline';
+import { assertNoLeak } from './local-fixtures';
+import { XSS } from './viz-browser-figures';
 
-const XSS = '<img src=x onerror=alert(1)>';
 type Spec = { data: Record<string, unknown>[]; layout: Record<string, unknown> };
 const specOf = (f: Figure) => f.bundle[PLOTLY_MIME] as Spec;
 
@@ -45,9 +46,7 @@ describe('viz: plotly figures', () => {
 
   it('scatter: 3-D, from a tensor, without leaking', () => {
     const t = tf.tensor2d(points);
-    const before = tf.memory().numTensors;
-    const f = scatter(t, { labels, dims: 3 });
-    assert.strictEqual(tf.memory().numTensors, before);
+    const f = assertNoLeak(() => scatter(t, { labels, dims: 3 }));
     t.dispose();
     const spec = specOf(f);
     assert.strictEqual(spec.data[0].type, 'scatter3d');

@@ -1,8 +1,9 @@
 import * as assert from 'assert';
 import { tf } from '../lib/engine/tf';
 import { attentionGrid, attentionMatrix, confusionMatrix, probeTable, table } from '../lib/viz';
+import { assertNoLeak } from './local-fixtures';
+import { XSS } from './viz-browser-figures';
 
-const XSS = '<img src=x onerror=alert(1)>';
 
 describe('viz: tables', () => {
   it('table: records → HTML table and aligned text, cells escaped', () => {
@@ -72,9 +73,7 @@ describe('viz: attention', () => {
 
   it('attentionGrid: layers × heads, one shared scale, NaN counted; accepts a tensor without leaking', () => {
     const t = tf.tensor4d([...w.flat(), ...w.flat(), ...w.flat(), ...w.flat().map((v, i) => (i === 4 ? NaN : v))], [2, 2, 3, 3]);
-    const before = tf.memory().numTensors;
-    const f = attentionGrid(t, { tokens: ['a', 'b', 'c'], layerNames: ['first', 'second'] });
-    assert.strictEqual(tf.memory().numTensors, before);
+    const f = assertNoLeak(() => attentionGrid(t, { tokens: ['a', 'b', 'c'], layerNames: ['first', 'second'] }));
     t.dispose();
     const svg = String(f.bundle['image/svg+xml']);
     assert.strictEqual((svg.match(/<title>/g) ?? []).length, 36);
