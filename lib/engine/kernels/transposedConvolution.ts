@@ -29,10 +29,15 @@ export function transposedConvolution(
 ): TensorInfo {
   const { batchSize: b, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, inHeight: H, inWidth: W } = info;
   const c = dy.shape[3];
-  let spread = dy;
+  if (dy.shape[1] < oh || dy.shape[2] < ow) {
+    throw new Error(`tslab-xai engine: dy of shape [${dy.shape}] is smaller than the [${oh}, ${ow}] outputs of the forward convolution`);
+  }
+  // like tfjs's cpu kernels, rows/columns of dy past the forward outputs are ignored
+  const fitted = dy.shape[1] > oh || dy.shape[2] > ow ? padOrCrop(backend, dy, [[0, 0], [0, oh - dy.shape[1]], [0, ow - dy.shape[2]], [0, 0]]) : dy;
+  let spread = fitted;
   if (sh > 1 || sw > 1) {
     // [b,oh,1,ow,1,c] padded to [b,oh,sh,ow,sw,c]: each value followed by stride−1 zeros
-    const six = reshape(backend, dy, [b, oh, 1, ow, 1, c]);
+    const six = reshape(backend, fitted, [b, oh, 1, ow, 1, c]);
     const padded = wasmCall('PadV2', backend, { x: six }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
     spread = reshape(backend, padded, [b, oh * sh, ow * sw, c]);
     release(backend, six, padded);
@@ -44,7 +49,8 @@ export function transposedConvolution(
   const right = W + info.effectiveFilterWidth - 1 - left - ow * sw;
   const pad: ExplicitPad = [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]];
   const out = correlate(spread, pad);
-  if (spread !== dy) release(backend, spread);
+  if (spread !== fitted) release(backend, spread);
+  if (fitted !== dy) release(backend, fitted);
   if (top >= 0 && bottom >= 0 && left >= 0 && right >= 0) return out;
   // a negative amount means the forward padding exceeded the filter: crop the surplus rows/cols
   const cropped = padOrCrop(backend, out, [[0, 0], [Math.min(0, top), Math.min(0, bottom)], [Math.min(0, left), Math.min(0, right)], [0, 0]]);
