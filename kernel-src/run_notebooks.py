@@ -38,18 +38,19 @@ if not paths:
 os.makedirs(a.out_dir, exist_ok=True)
 
 
-def first_line(s, n=400):
+def shortened(s, n=400):
+    """The non-blank lines of s, cut to n characters."""
     s = "\n".join(x for x in str(s).splitlines() if x.strip())
     return s if len(s) <= n else s[:n] + "…"
 
 
 def cell_error(nb):
-    """(index, source head, error text) of the first cell with an error output, else None."""
+    """(index, error text) of the first cell with an error output, else None."""
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 tb = "\n".join(out.get("traceback", [])) or f"{out.get('ename')}: {out.get('evalue')}"
-                return i, cell.source.splitlines()[0] if cell.source else "", tb
+                return i, tb
     return None
 
 
@@ -84,7 +85,7 @@ for path in paths:
     try:
         asyncio.run(asyncio.wait_for(client.async_execute(), timeout=a.timeout))
     except asyncio.TimeoutError:
-        err = (current["index"], "", f"timeout: the notebook exceeded {a.timeout:.0f} s")
+        err = (current["index"], f"timeout: the notebook exceeded {a.timeout:.0f} s")
     except CellExecutionError as e:
         # tslab reports a throwing cell as an error reply plus the stack on stderr
         idx = current["index"]
@@ -92,14 +93,14 @@ for path in paths:
         if idx is not None:
             stderr = "".join(o.get("text", "") for o in nb.cells[idx].get("outputs", [])
                              if o.get("output_type") == "stream" and o.get("name") == "stderr")
-        err = (idx, "", stderr.strip() or str(e))
+        err = (idx, stderr.strip() or str(e))
     except DeadKernelError as e:
-        err = (current["index"], "", f"the kernel died: {e}")
+        err = (current["index"], f"the kernel died: {e}")
     except Exception as e:  # kernel could not start, bad notebook, …
-        err = (current["index"], "", f"{type(e).__name__}: {e}")
+        err = (current["index"], f"{type(e).__name__}: {e}")
     secs = time.time() - t0
     found = cell_error(nb)
-    if found and (err is None or "timeout" not in err[2]):
+    if found and (err is None or "timeout" not in err[1]):
         err = found
     try:
         write_outputs(nb, name)
@@ -109,10 +110,10 @@ for path in paths:
         passed += 1
         print(f"ok    {name}  {secs:6.1f} s", flush=True)
     else:
-        idx, _, text = err
+        idx, text = err
         src = ""
         if idx is not None and idx < len(nb.cells):
-            src = first_line(nb.cells[idx].source, 120)
+            src = shortened(nb.cells[idx].source, 120)
         failures.append(name)
         detail = "\n      ".join([x for x in str(text).splitlines() if x.strip()][:8])
         print(f"FAIL  {name}  {secs:6.1f} s  cell {idx}: {src}\n      {detail}", flush=True)

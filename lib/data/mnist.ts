@@ -69,8 +69,7 @@ let shuffled: Int32Array[] | undefined;
 
 function indicesOf(split: MnistSplit): Array<[number, number]> {
   const cls = mnistDigitsByClass();
-  shuffled ??= cls.map((a, d) => permutation(a.length / 784, MNIST_SPLIT_SEED + d));
-  const order = shuffled;
+  const order = (shuffled ??= cls.map((a, d) => permutation(a.length / 784, MNIST_SPLIT_SEED + d)));
   const ranges = cls.map((a) => {
     const n = a.length / 784;
     const cut = Math.floor(n * MNIST_TRAIN_FRACTION);

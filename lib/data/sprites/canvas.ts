@@ -6,7 +6,7 @@
  * ```ts
  * const c = new SpriteCanvas(64);
  * c.fill(circle(32, 32, 10), [1, 0.8, 0.2]);
- * c.coverage(32 * 64 + 32);   // 1
+ * c.alpha[32 * 64 + 32];   // 1: covered
  * ```
  */
 import type { Shape } from './shapes';
@@ -24,11 +24,6 @@ export class SpriteCanvas {
   constructor(readonly size: number) {
     this.color = new Float32Array(size * size * 3);
     this.alpha = new Float32Array(size * size);
-  }
-
-  /** Coverage of pixel `p` (row-major index). */
-  coverage(p: number): number {
-    return this.alpha[p];
   }
 
   /**

@@ -123,7 +123,8 @@ async function oneSprite(s: ReturnType<typeof settings>, cls: SpriteClass, j: nu
   const name = `${cls}-${String(j).padStart(4, '0')}`;
   let watermark: PixelBox | null = null;
   let bytes: Buffer;
-  if (s.variant === 'story' && cls === 'pokemon') {
+  const png = s.variant === 'story' && cls === 'pokemon';
+  if (png) {
     bytes = await sharp(canvas.toRgba(), { raw: { ...raw, channels: 4 } }).png().toBuffer();
   } else {
     const rgb = canvas.toRgb(WHITE);
@@ -133,8 +134,7 @@ async function oneSprite(s: ReturnType<typeof settings>, cls: SpriteClass, j: nu
     }
     bytes = await sharp(rgb, { raw: { ...raw, channels: 3 } }).jpeg({ quality: s.jpegQuality, chromaSubsampling: '4:4:4' }).toBuffer();
   }
-  const ext = bytes[0] === 0x89 ? 'png' : 'jpg';
-  return { entry: { file: `${cls}/${name}.${ext}`, class: cls, watermark }, mask: canvas.toMask(), bytes };
+  return { entry: { file: `${cls}/${name}.${png ? 'png' : 'jpg'}`, class: cls, watermark }, mask: canvas.toMask(), bytes };
 }
 
 /** Packs 0/1 bytes into bits, least significant bit first. */
