@@ -205,14 +205,19 @@ describe('wasm kernels supplied by tslab-xai', function () {
     }
   });
 
-  it(`Conv2DBackpropInput matches cpu on ${CONFIGS} random configurations (+ ${CONFIGS} with 3×3 filters and ≥ 8 channels)`, async () => {
-    const r = rng(7);
-    for (let i = 0; i < 2 * CONFIGS; i++) {
-      const c = i < CONFIGS ? convCase(r, false) : winogradCase(r);
-      const make = () => tf.tidy(() => run('Conv2DBackpropInput', { dy: normal(c.dy, i), filter: normal(c.filter, i + 100) }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x }));
-      await check(`Conv2DBackpropInput ${JSON.stringify(c)}`, make);
-    }
-  });
+  for (const simd of [true, false]) {
+    const path = simd ? 'SIMD path' : 'fallback path';
+
+    it(`Conv2DBackpropInput matches cpu on ${CONFIGS} random configurations (+ ${CONFIGS} with 3×3 filters and ≥ 8 channels) (${path})`, async () => {
+      useSimdKernels(simd);
+      const r = rng(simd ? 7 : 17);
+      for (let i = 0; i < 2 * CONFIGS; i++) {
+        const c = i < CONFIGS ? convCase(r, false) : winogradCase(r);
+        const make = () => tf.tidy(() => run('Conv2DBackpropInput', { dy: normal(c.dy, i), filter: normal(c.filter, i + 100) }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x }));
+        await check(`Conv2DBackpropInput ${JSON.stringify(c)}`, make);
+      }
+    });
+  }
 
   it(`DepthwiseConv2dNativeBackpropInput matches cpu on ${CONFIGS} random configurations (dilation 1–3)`, async () => {
     const r = rng(8);
@@ -261,22 +266,27 @@ describe('wasm kernels supplied by tslab-xai', function () {
     }
   });
 
-  it('replacements (Slice, BatchMatMul with transposes, Identity, Cast, GatherV2) match cpu', async () => {
-    const r = rng(11);
-    for (let i = 0; i < 12; i++) {
-      const shape = [r(1, 6), r(1, 6), r(1, 6), r(1, 6)];
-      const begin = shape.map((s) => r(0, s - 1));
-      const size = shape.map((s, a) => r(1, s - begin[a]));
-      await check(`Slice ${shape} ${begin} ${size}`, () => tf.tidy(() => tf.slice(normal(shape, i), begin, size)));
-      const [m, k, n] = [r(1, 40), r(1, 40), r(1, 40)];
-      const [ta, tb] = [i % 2 === 1, i % 4 >= 2];
-      await check(`matMul ${m}x${k}x${n} ${ta} ${tb}`, () => tf.tidy(() => tf.matMul(normal(ta ? [k, m] : [m, k], i), normal(tb ? [n, k] : [k, n], i + 1), ta, tb)));
-      await check(`clone/cast ${shape}`, () => tf.tidy(() => tf.add(tf.clone(normal(shape, i)), tf.cast(normal(shape, i + 2), 'float32'))));
-      const axis = r(0, 3);
-      const idx = Array.from({ length: r(1, 6) }, () => r(0, shape[axis] - 1));
-      await check(`gather axis ${axis} of ${shape}`, () => tf.tidy(() => tf.gather(normal([...shape.slice(0, 3), 16], i), tf.tensor1d(idx, 'int32'), axis)));
-    }
-  });
+  for (const simd of [true, false]) {
+    const path = simd ? 'SIMD path' : 'fallback path';
+
+    it(`replacements (Slice, BatchMatMul with transposes, Identity, Cast, GatherV2) match cpu (${path})`, async () => {
+      useSimdKernels(simd);
+      const r = rng(simd ? 11 : 21);
+      for (let i = 0; i < 12; i++) {
+        const shape = [r(1, 6), r(1, 6), r(1, 6), r(1, 6)];
+        const begin = shape.map((s) => r(0, s - 1));
+        const size = shape.map((s, a) => r(1, s - begin[a]));
+        await check(`Slice ${shape} ${begin} ${size}`, () => tf.tidy(() => tf.slice(normal(shape, i), begin, size)));
+        const [m, k, n] = [r(1, 40), r(1, 40), r(1, 40)];
+        const [ta, tb] = [i % 2 === 1, i % 4 >= 2];
+        await check(`matMul ${m}x${k}x${n} ${ta} ${tb}`, () => tf.tidy(() => tf.matMul(normal(ta ? [k, m] : [m, k], i), normal(tb ? [n, k] : [k, n], i + 1), ta, tb)));
+        await check(`clone/cast ${shape}`, () => tf.tidy(() => tf.add(tf.clone(normal(shape, i)), tf.cast(normal(shape, i + 2), 'float32'))));
+        const axis = r(0, 3);
+        const idx = Array.from({ length: r(1, 6) }, () => r(0, shape[axis] - 1));
+        await check(`gather axis ${axis} of ${shape}`, () => tf.tidy(() => tf.gather(normal([...shape.slice(0, 3), 16], i), tf.tensor1d(idx, 'int32'), axis)));
+      }
+    });
+  }
 
   for (const simd of [true, false]) {
     it(`forward Conv2D, DepthwiseConv2dNative and their fused forms with 'same' padding match cpu on ${2 * CONFIGS} configurations each (${simd ? 'SIMD' : 'fallback'} path)`, async () => {

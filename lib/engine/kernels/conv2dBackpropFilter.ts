@@ -11,10 +11,10 @@
  * No scalar loops: slices copy whole rows, products run on XNNPACK.
  *
  * XNNPACK packs the [M, ·] operand as weights on every call, which costs more than the product
- * for these shapes, so when tslab-xai's SIMD kernels are available (see `simd/filterGradient.c`, `simd/winograd.c`) the
- * gradient is accumulated directly from x and dy in 4×8 register tiles instead — for 3×3
+ * for these shapes, so when tslab-xai's SIMD kernels are available the gradient is accumulated
+ * directly from x and dy in 4×8 register tiles instead (`simd/filterGradient.c`) — for 3×3
  * stride-1 layers with ≥ 8 channels by Winograd's F(3×3, 2×2), 16 products per 2×2 block of dy
- * instead of 36 (Lavin & Gray 2016).
+ * instead of 36 (Lavin & Gray 2016; `simd/winograd.c`).
  */
 import { backend_util } from '@tensorflow/tfjs';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';

@@ -1,7 +1,9 @@
 /**
- * Gradient kernels for the wasm backend of tfjs 4.x, registered in tfjs's own way
- * (`registerKernel({ kernelName, backendName, kernelFunc })`) and built on the backend's fast
- * kernels (XNNPACK convolutions and matrix products, transposes, pads).
+ * Kernels for the wasm backend of tfjs 4.x, registered in tfjs's own way
+ * (`registerKernel({ kernelName, backendName, kernelFunc })`): the gradient kernels it lacks, and
+ * faster (or correct) versions of some of its own. They are built on the backend's fast kernels
+ * (XNNPACK convolutions and matrix products, transposes, pads) and on tslab-xai's WebAssembly
+ * SIMD kernels (`simd/`), which run in the backend's own memory; each has a fallback without them.
  *
  * @example
  * ```ts
@@ -27,8 +29,9 @@ const replacedOnce = new Set<string>();
 const gradientsOnce = new Set<string>();
 
 /**
- * Registers every kernel in `wasmKernels` that the wasm backend lacks and puts each of
- * `wasmReplacements` in place of the backend's own kernel (once per process).
+ * Registers every kernel in `wasmKernels` that the wasm backend lacks, puts each of
+ * `wasmReplacements` in place of the backend's own kernel and registers `gradients` (once per
+ * process; later calls report the same lists).
  */
 export function registerWasmKernels(): WasmKernelsRegistered {
   const added: string[] = [];
