@@ -100,9 +100,10 @@ function quietCpuBanner(): void {
  *
  * Order without a request: tfjs-node when it loads (native, multi-threaded), otherwise the wasm
  * backend with SIMD plus the gradient kernels tslab-xai supplies (`Conv2DBackpropFilter`,
- * `UnsortedSegmentSum`, `DepthwiseConv2dNativeBackpropFilter/Input`), and the pure-JavaScript cpu
- * backend only as a last resort. Calling it again returns the same answer unless a different
- * backend is requested.
+ * `UnsortedSegmentSum`, `DepthwiseConv2dNativeBackpropFilter/Input`, and the fused `AdamUpdate`,
+ * `ReluGrad`), faster or corrected versions of some of the backend's own kernels (see
+ * `kernelsReplaced`), and the pure-JavaScript cpu backend only as a last resort. Calling it again
+ * returns the same answer unless a different backend is requested.
  *
  * @param options - `backend` to insist on one; `verbose: false` to skip the one-line note.
  * @returns what was chosen and why.
@@ -133,7 +134,7 @@ export async function ready(options: ReadyOptions = {}): Promise<EngineInfo> {
         if (typeof info === 'string') throw new Error(`ready: no backend could load: ${notes.concat(info).join('; ')}`);
         info.reason = `${notes.join('; ')}; using the pure-JavaScript cpu backend (slow)`;
       } else {
-        info.reason = `${notes[0]}; using wasm${info.simd ? ' with SIMD' : ''} + ${info.kernelsAdded.length} gradient kernels from tslab-xai (${info.kernelsReplaced.length} more replaced for speed)`;
+        info.reason = `${notes[0]}; using wasm${info.simd ? ' with SIMD' : ''} + ${info.kernelsAdded.length} gradient kernels from tslab-xai (and ${info.kernelsReplaced.length} of its own kernels replaced: faster, or corrected)`;
       }
     } else {
       info.reason = 'tfjs-node loaded (native TensorFlow)';
