@@ -307,6 +307,11 @@ describe('wasm kernels supplied by tslab-xai', function () {
             return i % 2 === 1 ? tf.fused.depthwiseConv2d(args) : tf.fused.conv2d(args);
           });
         await check(`${i % 2 ? 'depthwise' : 'conv'} same ${JSON.stringify({ ...c, strides })}`, plain);
+          if (simd && i < 4 && i % 2 === 0) {
+            // a [1,1,1,c] bias (the backend's own kernel takes only [c])
+            const other = () => tf.tidy(() => tf.fused.conv2d({ x: x(), filter: w(), strides, pad: 'same', bias: normal([1, 1, 1, c.filter[3]], i + 3), activation: 'relu' }));
+            await check('fused conv, [1,1,1,c] bias', other);
+          }
         await check(`fused ${i % 2 ? 'depthwise' : 'conv'} same ${JSON.stringify({ ...c, strides })}`, fused);
       }
     });

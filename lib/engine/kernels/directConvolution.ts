@@ -33,14 +33,15 @@ export interface ConvEpilogue {
   relu?: boolean;
 }
 
-/** x [b,h,w,ci] ⊛ filter [fh,fw,ci,co], or undefined when the SIMD kernels are unavailable or the tensors are not float32. */
+/** x [b,h,w,ci] ⊛ filter [fh,fw,ci,co] (+ bias [co]), or undefined when the SIMD kernels are unavailable, the tensors are not float32 or the bias is not one value per output channel. */
 export function directConvolution(backend: KernelBackend, x: TensorInfo, filter: TensorInfo, geometry: ConvGeometry, epilogue: ConvEpilogue = {}): TensorInfo | undefined {
   const simd = simdKernels(backend);
   const { bias, relu = false } = epilogue;
-  if (!simd || x.dtype !== 'float32' || filter.dtype !== 'float32' || (bias && (bias.dtype !== 'float32' || bias.shape.length > 1))) return undefined;
+  if (!simd || x.dtype !== 'float32' || filter.dtype !== 'float32' || (bias && bias.dtype !== 'float32')) return undefined;
   const info = backend_util.computeConv2DInfo(x.shape as Shape4, filter.shape as Shape4, geometry.strides, geometry.dilations ?? 1, geometry.pad, geometry.dimRoundingMode);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo } = info;
-  if (bias && bias.shape.length === 1 && bias.shape[0] !== outChannels) return undefined;
+  // one value per output channel, as [c] or [1,1,1,c]; anything else (a scalar, …) goes to the backend
+  if (bias && (bias.shape.reduce((p, d) => p * d, 1) !== outChannels || bias.shape[bias.shape.length - 1] !== outChannels)) return undefined;
   const out = (backend as WasmBackend).makeOutput([batchSize, outHeight, outWidth, outChannels], 'float32');
   if (filterHeight === 3 && filterWidth === 3 && strideHeight === 1 && strideWidth === 1 && dilationHeight === 1 && dilationWidth === 1 && inChannels % 4 === 0 && outChannels % 4 === 0 && inChannels >= WINOGRAD_MIN_CHANNELS) {
     const work = scratch(backend, winogradScratch(inChannels, outChannels));
