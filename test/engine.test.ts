@@ -1,18 +1,22 @@
 import * as assert from 'assert';
 import { engineInfo, ready, tf } from '../lib/engine';
 
+/** Whether the optional tfjs-node package is installed. */
+const hasNode = (() => {
+  try {
+    require.resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 describe('ready (backend choice)', () => {
   after(async () => {
     await ready({ backend: 'wasm', verbose: false });
   });
 
   it('falls back to wasm with our gradient kernels when tfjs-node is absent, and says why', async function () {
-    let hasNode = true;
-    try {
-      require.resolve('@tensorflow/tfjs-node');
-    } catch {
-      hasNode = false;
-    }
     if (hasNode) this.skip();
     const info = await ready({ verbose: false });
     assert.strictEqual(info.backend, 'wasm');
@@ -38,12 +42,6 @@ describe('ready (backend choice)', () => {
   });
 
   it('errors naming a requested backend that cannot load, or an unknown one', async function () {
-    let hasNode = true;
-    try {
-      require.resolve('@tensorflow/tfjs-node');
-    } catch {
-      hasNode = false;
-    }
     if (!hasNode) await assert.rejects(ready({ backend: 'node', verbose: false }), /requested backend 'node' cannot load: tfjs-node is not installed/);
     await assert.rejects(ready({ backend: 'webgpu' as never, verbose: false }), /options\.backend must be one of node, wasm, cpu; got 'webgpu'/);
     assert.strictEqual(tf.getBackend(), 'wasm', 'a failed request leaves the working backend in place');
