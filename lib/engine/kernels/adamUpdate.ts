@@ -37,6 +37,11 @@ const kernelFunc = (({ inputs, backend: bk, attrs }) => {
   const simd = simdKernels(backend);
   if (!simd) throw new Error('AdamUpdate (tslab-xai wasm): the SIMD kernels did not load');
   const n = x.shape.reduce((p, d) => p * d, 1);
+  for (const [name, t] of Object.entries({ x, m, v, g })) {
+    if (t.dtype !== 'float32' || t.shape.reduce((p, d) => p * d, 1) !== n) {
+      throw new Error(`AdamUpdate: input ${name} must be float32 with ${n} values like x; got ${t.dtype} [${t.shape}]`);
+    }
+  }
   const b = backend as WasmBackend;
   const outs = [b.makeOutput(x.shape, 'float32'), b.makeOutput(x.shape, 'float32'), b.makeOutput(x.shape, 'float32')];
   simd.adam_update(pointer(backend, x), pointer(backend, m), pointer(backend, v), pointer(backend, g),
