@@ -110,20 +110,25 @@ export async function train(model: tf.LayersModel, images: tf.Tensor, labels: tf
         const xb = tf.tensor(gatherRows(hostImages, order, lo, size, rowSize), [size, ...rowShape], 'float32');
         const yb = tf.tensor1d(gatherRows(hostLabels, order, lo, size, 1), 'int32');
         const oh = tf.tensor2d(oneHotRows(hostLabels, order, lo, size, classes), [size, classes]);
-        const { loss, hits, grads } = tf.tidy(() => {
-          let h: tf.Scalar | undefined;
-          const { value, grads: g } = tf.variableGrads(() => {
-            const p = model.apply(xb, { training: true }) as tf.Tensor;
-            h = tf.keep(p.argMax(1).equal(yb).sum()) as tf.Scalar;
-            return crossEntropy(oh, p);
+        let step: { loss: tf.Scalar; hits: tf.Scalar } | undefined;
+        try {
+          const { loss, hits, grads } = tf.tidy(() => {
+            let h: tf.Scalar | undefined;
+            const { value, grads: g } = tf.variableGrads(() => {
+              const p = model.apply(xb, { training: true }) as tf.Tensor;
+              h = tf.keep(p.argMax(1).equal(yb).sum()) as tf.Scalar;
+              return crossEntropy(oh, p);
+            });
+            return { loss: value, hits: h as tf.Scalar, grads: g };
           });
-          return { loss: value, hits: h as tf.Scalar, grads: g };
-        });
-        optimizer.applyGradients(grads);
-        tf.dispose([xb, yb, oh, ...Object.values(grads)]);
-        const [lv, cv] = [(await loss.data())[0], (await hits.data())[0]];
-        loss.dispose();
-        hits.dispose();
+          step = { loss, hits };
+          optimizer.applyGradients(grads);
+          tf.dispose(Object.values(grads));
+        } finally {
+          tf.dispose([xb, yb, oh]);
+        }
+        const [lv, cv] = [(await step.loss.data())[0], (await step.hits.data())[0]];
+        tf.dispose([step.loss, step.hits]);
         lossSum += lv * size;
         correct += cv;
         bar.tick({ epoch, loss: lossSum / (lo + size), acc: correct / (lo + size) });
