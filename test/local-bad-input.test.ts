@@ -75,6 +75,10 @@ describe('local methods: bad input fails early, naming the argument', () => {
       assert.throws(() => gradCam(model, x, { layer: 'conv3' }), /gradCam: options\.layer 'conv3' does not exist; the model's layers are: conv1, pool1, conv2, pool2, flatten, dense/);
       assert.throws(() => lime(model, x, { kind: 'tabular' }), /lime: inputs must be rows \[n, d\] for kind 'tabular'; got shape \[2,28,28,1\]/);
       assert.throws(() => lime(model, x, { samples: 1 }), /lime: options\.samples must be an integer ≥ 2; got 1/);
+      assert.throws(() => lime(model, x, { kernelWidth: 0 }), /lime: options\.kernelWidth must be a number > 0; got 0/);
+      const ids = tf.tensor2d([[1, 2, 3]], [1, 3], 'int32');
+      assert.throws(() => lime((z: tf.Tensor) => tf.tidy(() => z.toFloat().sum(1)), ids, { maskToken: -1 }), /lime: options\.maskToken must be an integer ≥ 0; got -1/);
+      ids.dispose();
       assert.throws(() => saliency(model, x, { reduce: 'median' as never }), /saliency: options\.reduce must be one of none, max, mean, sum/);
       const a = saliency(model, x);
       assert.throws(() => deletionCurve(model, x, a, { steps: 0 }), /deletionCurve: options\.steps must be an integer ≥ 1; got 0/);

@@ -18,6 +18,8 @@ describe('viz: tables', () => {
       ['methods', 'method                        deletion  steps', '----------------------------  --------  -----', 'saliency                         0.213       ', `${XSS}     0.100     50`].join('\n'),
     );
     assert.throws(() => table([{ a: 1 }, 5 as unknown as Record<string, unknown>]), /records\[1\] must be an object \(one row\); got number/);
+    assert.throws(() => table([{ a: 1.5 }], { digits: -1 }), /table: options\.digits must be an integer ≥ 0; got -1/);
+    assert.throws(() => probeTable({ conv1: { digit: 1 } }, { digits: 1.5 }), /probeTable: options\.digits must be an integer ≥ 0; got 1\.5/);
   });
 
   it('probeTable: best layer per task highlighted, selectivity against the control task, baseline row', () => {

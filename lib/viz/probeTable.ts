@@ -6,6 +6,7 @@
  * baseline row (chance, majority class) says what "no information" scores.
  */
 import type { Figure } from '../display/figure';
+import { checkInteger } from '../checks';
 import { htmlTable, textTable, type Cell } from './tableLayout';
 
 /** Options of {@link probeTable}. */
@@ -46,7 +47,7 @@ export function probeTable(scores: Record<string, Record<string, number>>, optio
       if (!control[l]) throw new Error(`probeTable: options.control has no entry for layer '${l}'; expected the same layers as scores (${layers.join(', ')})`);
     }
   }
-  const digits = options.digits ?? 3;
+  const digits = checkInteger('probeTable', 'options.digits', options.digits ?? 3, 0);
   const f = (v: number | undefined) => (v === undefined ? '–' : Number.isFinite(v) ? v.toFixed(digits) : String(v));
   const best: Record<string, number> = {};
   for (const t of tasks) best[t] = Math.max(...layers.map((l) => scores[l][t]).filter((v) => Number.isFinite(v)));

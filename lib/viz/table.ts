@@ -3,6 +3,7 @@
  * fallback. Probe results, per-class metrics, method comparisons.
  */
 import type { Figure } from '../display/figure';
+import { checkInteger } from '../checks';
 import { cellText, htmlTable, textTable, type Cell } from './tableLayout';
 
 /** Options of {@link table}. */
@@ -27,7 +28,7 @@ export function table(records: readonly Record<string, unknown>[], options: Tabl
   records.forEach((r, i) => {
     if (r === null || typeof r !== 'object' || Array.isArray(r)) throw new Error(`table: records[${i}] must be an object (one row); got ${r === null ? 'null' : Array.isArray(r) ? 'an array' : typeof r}`);
   });
-  const digits = options.digits ?? 3;
+  const digits = checkInteger('table', 'options.digits', options.digits ?? 3, 0);
   const columns = options.columns ?? [...new Set(records.flatMap((r) => Object.keys(r)))];
   const header: Cell[] = columns.map((c) => ({ text: c }));
   const rows: Cell[][] = records.map((r) =>

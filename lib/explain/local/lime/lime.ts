@@ -109,6 +109,8 @@ export function lime(model: ModelLike, inputs: tf.Tensor, options: LimeOptions =
   checkInteger(where, 'options.topK', topK, 0);
   checkInteger(where, 'options.batchSize', batchSize, 1);
   if (!(alpha >= 0)) throw new Error(`${where}: options.alpha must be a number ≥ 0; got ${alpha}`);
+  if (options.kernelWidth !== undefined && !(options.kernelWidth > 0)) throw new Error(`${where}: options.kernelWidth must be a number > 0; got ${options.kernelWidth}`);
+  if (kind === 'tokens') checkInteger(where, 'options.maskToken', maskToken, 0);
   if (!(fill === 'mean' || fill === 'blur' || (typeof fill === 'number' && Number.isFinite(fill)))) throw new Error(`${where}: options.fill must be a number, 'mean' or 'blur'; got ${JSON.stringify(fill)}`);
   const [n] = inputs.shape;
   const featureCount = kind === 'image' ? 0 : (inputs.shape[1] as number);
@@ -152,7 +154,6 @@ export function lime(model: ModelLike, inputs: tf.Tensor, options: LimeOptions =
     }
     nonFiniteScores += countNonFinite(y);
     width = options.kernelWidth ?? (distance === 'cosine' ? 0.25 : 0.75 * Math.sqrt(s.d));
-    if (!(width > 0)) throw new Error(`${where}: options.kernelWidth must be a number > 0; got ${width}`);
     const pi = kernelWeights(s, samples, distance, width);
     const fit = nonFiniteScores > 0 ? { coef: new Array<number>(s.d).fill(NaN), intercept: NaN, r2: NaN } : weightedRidge(s.Z, s.d, y, pi, alpha);
     weights.push(fit.coef);
