@@ -9,7 +9,8 @@
  *   predict-2560 : 10 forward passes of a batch of 256 random images
  *
  * Each is timed best of 3. The model is built inside the timed region for cnn-train, as the
- * reference does.
+ * reference does. All three run the library's own code: `train()` (quiet), `integratedGradients`
+ * (which also returns the completeness check the reference does not compute) and `predict`.
  */
 import { tf } from '../lib/engine/tf';
 import { mnistDigitsByClass } from '../lib/data';
