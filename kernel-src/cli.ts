@@ -40,7 +40,9 @@ function main(argv: string[]): void {
       process.exit(2);
     }
     installKernel();
-    const child = spawn(py, ['-m', 'notebook', `--notebook-dir=${notebooksDir}`, ...rest], { stdio: 'inherit', env: jupyterEnv() });
+    // Jupyter refuses to run as root without --allow-root (containers, CI machines)
+    const root = typeof process.getuid === 'function' && process.getuid() === 0 ? ['--allow-root'] : [];
+    const child = spawn(py, ['-m', 'notebook', `--notebook-dir=${notebooksDir}`, ...root, ...rest], { stdio: 'inherit', env: jupyterEnv() });
     child.on('exit', (code) => process.exit(code ?? 0));
     return;
   }
