@@ -1,19 +1,17 @@
 import * as assert from 'assert';
-import { PNG } from 'pngjs';
 import { tf } from '../lib/engine/tf';
-import { figurePng, type Figure } from '../lib/display/figure';
+import { decode, type DecodedPng } from './viz-png';
 import { createAttribution } from '../lib/explain/local/attribution';
 import { colormap, heatmap, imageGrid, NON_FINITE_COLOR } from '../lib/viz';
 import { XSS } from './viz-browser-figures';
 import { assertNoLeak } from './local-fixtures';
 
 
-/** Decoded PNG of a figure, with a pixel reader. */
-function decode(fig: Figure) {
-  const buf = figurePng(fig);
-  assert.ok(buf, 'the figure has a PNG');
-  const png = PNG.sync.read(buf);
-  return { width: png.width, height: png.height, at: (x: number, y: number) => Array.from(png.data.subarray(4 * (y * png.width + x), 4 * (y * png.width + x) + 3)) };
+/** The map grid is `w` × `h` at the top-left of the PNG: white to its right and under it (the colour bar follows lower down). */
+function assertGridSize(px: DecodedPng, w: number, h: number) {
+  assert.ok(px.width > w && px.height > h, `PNG ${px.width}×${px.height} holds a ${w}×${h} grid and the colour bar`);
+  assert.deepStrictEqual(px.at(w, 0), [255, 255, 255], 'right of the grid');
+  assert.deepStrictEqual(px.at(0, h), [255, 255, 255], 'under the grid');
 }
 
 describe('viz: heatmap', () => {
@@ -21,7 +19,7 @@ describe('viz: heatmap', () => {
     const fig = heatmap([[-1, 0, 1]], { scale: 1, clip: 100 });
     const px = decode(fig);
     const cm = colormap('RdBu_r');
-    assert.deepStrictEqual([px.width, px.height], [3, 1]);
+    assertGridSize(px, 3, 1);
     assert.deepStrictEqual(px.at(0, 0), [...cm.at(0)]);
     assert.deepStrictEqual(px.at(1, 0), [...cm.at(0.5)]);
     assert.deepStrictEqual(px.at(2, 0), [...cm.at(1)]);
@@ -60,7 +58,7 @@ describe('viz: heatmap', () => {
 
   it('upscales nearest-neighbour: each value becomes a crisp scale × scale block', () => {
     const px = decode(heatmap([[0, 1], [1, 0]], { scale: 3, clip: 100 }));
-    assert.deepStrictEqual([px.width, px.height], [6, 6]);
+    assertGridSize(px, 6, 6);
     const lo = [...colormap('viridis').at(0)];
     const hi = [...colormap('viridis').at(1)];
     for (const [x, y] of [[0, 0], [2, 2], [1, 2], [3, 3], [5, 5]]) assert.deepStrictEqual(px.at(x, y), lo, `(${x},${y})`);
@@ -98,7 +96,8 @@ describe('viz: heatmap', () => {
     const a = decode(per);
     const b = decode(shared);
     // grid of 2 cells (2 px wide) with a 2 px gap
-    assert.deepStrictEqual([a.width, a.height], [6, 1]);
+    assertGridSize(a, 6, 1);
+    assert.deepStrictEqual(a.at(2, 0), [255, 255, 255], 'gap');
     assert.deepStrictEqual(a.at(0, 0), a.at(4, 0), 'per image: both maxima get the end colour');
     assert.notDeepStrictEqual(b.at(0, 0), b.at(4, 0), 'shared: 1 and 10 differ');
     assert.deepStrictEqual(per.info?.ranges, [[0, 1], [0, 10]]);

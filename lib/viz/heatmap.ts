@@ -7,7 +7,8 @@ import { type Attribution, isAttribution } from '../explain/local/attribution';
 import { colormap, DIVERGING_DEFAULT, NON_FINITE_COLOR, SEQUENTIAL_DEFAULT, type ColormapName } from './colormap';
 import { batchShape, toImageBatch, type ImageBatch, type ImageInput } from './images';
 import { fmt, gridFigureHtml, type ColorBar } from './layout';
-import { createRaster, encodePng, gridPngs } from './raster';
+import { createRaster, encodePng, gridRaster, pngBase64 } from './raster';
+import { withColorBar } from './colorBarRaster';
 import { hasNegative, valueScale, type SignMode, type ValueScale } from './valueScale';
 import { checkChoice } from '../checks';
 import { checkCaptions, checkRange, defaultScale } from './checks';
@@ -81,7 +82,8 @@ function colorBarPng(name: string, lut: Uint8Array): string {
 /**
  * A heatmap of attribution values, optionally over the input image: diverging and centred at 0
  * for signed values, sequential for magnitudes, with a colour bar, percentile clipping and a
- * note saying how it was normalized. NaN/±Inf pixels are magenta and counted in
+ * note saying how it was normalized. The `image/png` form is the grid of maps (at the top-left,
+ * pixel for pixel) with the colour bar and its value labels under it. NaN/±Inf pixels are magenta and counted in
  * `figure.info.nonFinite`; an all-zero map is drawn in the colour of 0. A batch becomes a grid.
  *
  * @example
@@ -156,7 +158,7 @@ export function heatmap(values: ImageInput | Attribution, options: HeatmapOption
   });
   const nonFinite = nonFinitePerImage.reduce((s, x) => s + x, 0);
 
-  const { cells: cellPngs, grid: png } = gridPngs(pixels, h, w, scale, cols);
+  const cellPngs = pixels.map((px) => pngBase64(px, h, w, scale));
   const rangeText = (s: ValueScale) => (s.sign === 'signed' ? `±${fmt(s.hi)}` : `[0, ${fmt(s.hi)}]`);
   const cells = cellPngs.map((p, i) => {
     const lines = [...(captions ? [captions[i]] : [])];
@@ -173,6 +175,9 @@ export function heatmap(values: ImageInput | Attribution, options: HeatmapOption
       : [fmt(ref.lo), ref.sign === 'signed' ? '0' : fmt((ref.lo + ref.hi) / 2), fmt(ref.hi)],
     label: perImageBatch ? 'value (each map has its own range; see captions)' : 'value',
   };
+  // the PNG form carries the bar too: min / 0 / max for signed maps, 0 / max for magnitudes
+  const [lo, mid, hi] = colorBar.labels;
+  const png = encodePng(withColorBar(gridRaster(pixels, h, w, scale, cols), lut, [lo, ref.sign === 'signed' ? mid : '', hi])).toString('base64');
   const signText = sign === 'signed' ? 'signed, diverging centred at 0' : sign === 'absolute' ? '|value|' : 'positive part';
   const scaleText = options.range !== undefined ? `fixed range ${rangeText(ref)}` : `${normalize === 'shared' ? 'shared scale for all maps' : 'per-image scale'}, clipped at the ${clip}th percentile of |value|`;
   const note = [
