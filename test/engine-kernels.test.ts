@@ -10,6 +10,7 @@
 import * as assert from 'assert';
 import { tf, ready } from '../lib/engine';
 import { useSimdKernels } from '../lib/engine/kernels/simd/simdKernels';
+import { seededRandom } from '../lib/data/permutation';
 
 const TOLERANCE = 1e-4;
 const CONFIGS = 24;
@@ -17,16 +18,10 @@ const CONFIGS = 24;
 type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 type Make = () => tf.Tensor;
 
-/** A seeded generator of small integers (mulberry32). */
+/** A seeded generator of small integers in [lo, hi], on the library's seeded generator. */
 function rng(seed: number): (lo: number, hi: number) => number {
-  let a = seed >>> 0;
-  return (lo, hi) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return lo + Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * (hi - lo + 1));
-  };
+  const next = seededRandom(seed);
+  return (lo, hi) => lo + Math.floor(next() * (hi - lo + 1));
 }
 
 /** Runs `make` on the cpu backend (the engine is back on wasm afterwards). */
