@@ -13,6 +13,6 @@ export * from './lib/data';
 export * from './lib/models';
 export * from './lib/display';
 export * from './lib/viz';
-export * from './lib/explain/local';
+export * from './lib/explain';
 
 installKernelBridge();

@@ -1,6 +1,6 @@
 /** Where the project lives, and where its Jupyter data (kernelspec) and notebook outputs go. */
 import * as path from 'path';
-import { packageRoot } from '../lib/data/packageRoot';
+import { packageRoot } from '../lib/packageRoot';
 
 function findRoot(): string {
   const root = packageRoot();

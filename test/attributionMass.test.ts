@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { tf } from '../lib/engine';
-import { attributionMassInBox, attributionMassInMask, boxMask, createAttribution } from '../lib/explain/local';
+import { attributionMassInBox, attributionMassInMask, boxMask, createAttribution } from '../lib/explain';
 
 const close = (a: number, b: number, eps = 1e-6) => assert.ok(Math.abs(a - b) < eps, `${a} ≠ ${b}`);
 

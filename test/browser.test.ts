@@ -16,8 +16,8 @@ import * as path from 'path';
 import type { Browser } from 'playwright-core';
 import { findJupyterPython } from '../kernel-src/jupyter';
 import { notebooksDir, outputDir, projectRoot } from '../kernel-src/paths';
-import { PLOTLY_LOADER_MARK, plotlyOfflineBundle, plotlySource } from '../lib/viz/plotly/offline';
-import { PLOTLY_MIME } from '../lib/viz';
+import { PLOTLY_LOADER_MARK, plotlyOfflineBundle, plotlySource } from '../lib/display/plotlyEmbed';
+import { PLOTLY_MIME } from '../lib/display';
 import { browserFigures, PLOTLY_FIGURES, XSS } from './viz-browser-figures';
 
 const CHROMIUM = '/usr/bin/chromium';

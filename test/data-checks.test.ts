@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import { tf } from '../lib/engine/tf';
 import { loadSpriteAnnotations, permutation, seededRandom, SpriteRandom, stampWatermark, watermarkBox } from '../lib/data';
-import { integrationPoints, reduceChannels } from '../lib/explain/local';
-import { trapezoidArea } from '../lib/explain/local/faithfulness/deletionInsertion';
+import { integrationPoints, reduceChannels } from '../lib/explain';
+import { trapezoidArea } from '../lib/explain/evaluate/deletionInsertion';
 import { classColor } from '../lib/viz';
 
 describe('small public helpers: results and named failures', () => {

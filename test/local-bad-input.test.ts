@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { tf } from '../lib/engine/tf';
 import { referenceCnn } from '../lib/models';
-import { type Attribution, deletionCurve, gradCam, gradientXInput, integratedGradients, lime, type ModelLike, occlusion, saliency, smoothGrad } from '../lib/explain/local';
+import { type Attribution, deletionCurve, gradCam, gradientXInput, integratedGradients, lime, type ModelLike, occlusion, saliency, smoothGrad } from '../lib/explain';
 import { assertNoLeak } from './local-fixtures';
 
 type Method = (model: ModelLike, inputs: tf.Tensor, options: Record<string, unknown>) => Attribution;

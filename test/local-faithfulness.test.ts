@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { tf } from '../lib/engine/tf';
-import { createAttribution, deletionCurve, gradientXInput, insertionCurve, randomizationCheck, saliency, spearman, ssim } from '../lib/explain/local';
+import { createAttribution, deletionCurve, gradientXInput, insertionCurve, randomizationCheck, saliency, spearman, ssim } from '../lib/explain';
 import { assertNoLeak, knownWeights, linearModel, trainedCnn } from './local-fixtures';
 
 describe('faithfulness measures', () => {

@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import { tf } from '../lib/engine/tf';
 import { loadMnist } from '../lib/data';
 import { referenceCnn, train } from '../lib/models';
-import type { Attribution } from '../lib/explain/local';
+import type { Attribution } from '../lib/explain';
 
 /** y = flatten(x) · W, W [features, classes] given row by row; W stays alive for the whole run. */
 export function linearModel(weights: number[][]): { model: (x: tf.Tensor) => tf.Tensor; w: tf.Tensor2D } {

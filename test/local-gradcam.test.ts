@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { tf } from '../lib/engine/tf';
-import { gradCam } from '../lib/explain/local';
+import { gradCam } from '../lib/explain';
 import { assertClose, explainWithoutLeak, trainedCnn } from './local-fixtures';
 
 /**

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { tf } from '../lib/engine/tf';
-import { gradientXInput, saliency, smoothGrad } from '../lib/explain/local';
+import { gradientXInput, saliency, smoothGrad } from '../lib/explain';
 import { assertClose, explainWithoutLeak, knownWeights, linearModel, trainedCnn } from './local-fixtures';
 
 /** Images [n, 3, 3, 2] → 18 features, 4 classes. */

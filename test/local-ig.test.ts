@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { tf } from '../lib/engine/tf';
-import { type Baseline, integratedGradients, integrationPoints } from '../lib/explain/local';
+import { type Baseline, integratedGradients, integrationPoints } from '../lib/explain';
 import { assertClose, explainWithoutLeak, knownWeights, linearModel, trainedCnn } from './local-fixtures';
 
 const W = knownWeights(18, 4);

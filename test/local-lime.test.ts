@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { tf } from '../lib/engine/tf';
-import { lime, slic, weightedRidge } from '../lib/explain/local';
+import { lime, slic, weightedRidge } from '../lib/explain';
 import { assertClose, explainWithoutLeak, knownWeights, linearModel, trainedCnn } from './local-fixtures';
 
 /** True when every label's pixels form one 4-connected region. */

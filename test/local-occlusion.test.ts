@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { tf } from '../lib/engine/tf';
-import { occlusion } from '../lib/explain/local';
+import { occlusion } from '../lib/explain';
 import { assertClose, explainWithoutLeak, trainedCnn } from './local-fixtures';
 
 /** y = x[i, j] of a single-channel image (one class). */

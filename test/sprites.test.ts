@@ -6,7 +6,7 @@ import * as path from 'path';
 import sharp from 'sharp';
 import { tf } from '../lib/engine';
 import { creatureBayesAccuracy, ensureSprites, generateSprites, loadImageFolder, loadSpriteAnnotations, permutation, renderSprites, SPRITE_CLASSES } from '../index';
-import { attributionMassInBox, attributionMassInMask, saliency } from '../lib/explain/local';
+import { attributionMassInBox, attributionMassInMask, saliency } from '../lib/explain';
 import { evaluate, referenceCnn, train } from '../lib/models';
 
 const digest = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { tf } from '../lib/engine/tf';
 import { decode, type DecodedPng } from './viz-png';
-import { createAttribution } from '../lib/explain/local/attribution';
+import { createAttribution } from '../lib/explain/core/attribution';
 import { colormap, heatmap, imageGrid, NON_FINITE_COLOR } from '../lib/viz';
 import { XSS } from './viz-browser-figures';
 import { assertNoLeak } from './local-fixtures';

@@ -2,8 +2,9 @@ import * as assert from 'assert';
 import { tf } from '../lib/engine/tf';
 import type { Figure, MimeBundle } from '../lib/display/figure';
 import { setDisplaySink, show, type DisplaySink } from '../lib/display/sink';
-import { barChart, imageGrid, linePlot, PLOTLY_MIME, plotlyVersion, scatter, scriptJson } from '../lib/viz';
-import { PLOTLY_LOADER_MARK } from '../lib/viz/plotly/offline';
+import { barChart, imageGrid, linePlot, scatter } from '../lib/viz';
+import { PLOTLY_MIME, plotlyVersion, scriptJson } from '../lib/display';
+import { PLOTLY_LOADER_MARK } from '../lib/display/plotlyEmbed';
 import { assertNoLeak } from './local-fixtures';
 import { XSS } from './viz-browser-figures';
 

@@ -11,7 +11,7 @@
  */
 import { displaySink, newDisplayId } from './sink';
 import type { MimeBundle } from './figure';
-import { escapeHtml } from '../viz/escape';
+import { escapeHtml } from './escape';
 
 /** Options of {@link progress}. */
 export interface ProgressOptions {

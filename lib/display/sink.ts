@@ -4,7 +4,7 @@
  * sends real Jupyter `display_data` / `update_display_data` messages. `lib` never imports Jupyter.
  */
 import type { Figure, MimeBundle } from './figure';
-import { PLOTLY_MIME, plotlyOfflineBundle } from '../viz/plotly/offline';
+import { PLOTLY_MIME, plotlyOfflineBundle } from './plotlyEmbed';
 
 /** Where displays go. */
 export interface DisplaySink {

@@ -1,2 +1,3 @@
 export * from './referenceCnn';
 export * from './train';
+export * from './graph';

@@ -6,7 +6,7 @@
  */
 import type { Figure } from '../display/figure';
 import { colormap, NON_FINITE_COLOR, rgbCss, type Colormap, type ColormapName } from './colormap';
-import { escapeHtml } from './escape';
+import { escapeHtml } from '../display/escape';
 import { readArray, shapeText, type NumberGrid } from './images';
 import { fmt } from './layout';
 import { toMatrix, type MatrixInput } from './matrix';

@@ -5,7 +5,7 @@
  */
 import type { Figure } from '../display/figure';
 import { classColor } from './colormap';
-import { escapeHtml, plotlyText } from './escape';
+import { escapeHtml, plotlyText } from '../display/escape';
 import { cartesianLayout, plotlyFigure } from './plotly/figure';
 import { fmt } from './layout';
 import { extent } from './svg/axes';

@@ -3,7 +3,7 @@
  * lecture's "which pixels mattered" pictures (Simonyan et al. 2014, arXiv:1312.6034).
  */
 import type { Figure } from '../display/figure';
-import { type Attribution, isAttribution } from '../explain/local/attribution';
+import { type Attribution, isAttribution } from '../explain/core/attribution';
 import { colormap, DIVERGING_DEFAULT, NON_FINITE_COLOR, SEQUENTIAL_DEFAULT, type ColormapName } from './colormap';
 import { batchShape, toImageBatch, type ImageBatch, type ImageInput } from './images';
 import { fmt, gridFigureHtml, type ColorBar } from './layout';

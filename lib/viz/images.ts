@@ -4,7 +4,7 @@
  * {@link ImageBatch}; no tensor is created, so nothing needs disposing.
  */
 import { tf } from '../engine/tf';
-import { type Attribution, isAttribution } from '../explain/local/attribution';
+import { type Attribution, isAttribution } from '../explain/core/attribution';
 
 /** Nested number arrays: HW, HWC / NHW, or NHWC. */
 export type NumberGrid = number[][] | number[][][] | number[][][][];

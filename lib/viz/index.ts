@@ -18,8 +18,6 @@ export { table, type TableOptions } from './table';
 export { probeTable, type ProbeTableOptions } from './probeTable';
 export { confusionMatrix, type ConfusionMatrixOptions } from './confusionMatrix';
 export { colormap, classColor, NON_FINITE_COLOR, type Colormap, type ColormapName, type Rgb } from './colormap';
-export { escapeHtml, plotlyText, scriptJson } from './escape';
-export { PLOTLY_MIME, plotlyOfflineBundle, plotlyVersion } from './plotly/offline';
 export type { ImageInput, NumberGrid } from './images';
 export type { MatrixInput } from './matrix';
 export type { SignMode } from './valueScale';

@@ -3,7 +3,7 @@
  * cells with captions, an optional colour bar, and a note stating how the values were scaled.
  * Every user string is escaped here, so callers pass plain text.
  */
-import { escapeHtml } from './escape';
+import { escapeHtml } from '../display/escape';
 
 /** One picture in the grid. */
 export interface GridCell {

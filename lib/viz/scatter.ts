@@ -4,7 +4,7 @@
  */
 import type { Figure } from '../display/figure';
 import { classColor } from './colormap';
-import { escapeHtml, plotlyText } from './escape';
+import { escapeHtml, plotlyText } from '../display/escape';
 import { shapeText } from './images';
 import { toMatrix, type MatrixInput } from './matrix';
 import { cartesianLayout, plotlyFigure } from './plotly/figure';

@@ -2,7 +2,7 @@
  * HTML and aligned plain-text tables for the table figures (records, probe accuracies,
  * confusion matrices). Cell text is escaped here; styles come only from our own code.
  */
-import { escapeHtml } from './escape';
+import { escapeHtml } from '../display/escape';
 import { FONT } from './layout';
 
 /** One table cell: text plus optional style (ours, never user input) and tooltip. */

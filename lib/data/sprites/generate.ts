@@ -20,7 +20,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
 import { checkChoice } from '../../checks';
-import { packageRoot } from '../packageRoot';
+import { packageRoot } from '../../packageRoot';
 import { drawCreature } from './creature';
 import { sampleGenes, SPRITE_CLASSES, type SpriteClass } from './genes';
 import { SpriteRandom } from './random';

@@ -19,9 +19,9 @@
  * ```
  */
 import { tf } from '../../engine/tf';
-import { type Attribution, createAttribution, type Target } from './attribution';
-import { checkSingleInputOutput, layerNames, splitAtLayer } from './layerSplit';
-import { explainedModel, targetScore } from './scores';
+import { type Attribution, createAttribution, type Target } from '../core/attribution';
+import { checkSingleInputOutput, layerNames, splitAtLayer } from '../../models/graph/layerSplit';
+import { explainedModel, targetScore } from '../core/explainedModel';
 
 /** Options of {@link gradCam}. */
 export interface GradCamOptions {

@@ -10,11 +10,11 @@
  * ```
  */
 import { tf } from '../../engine/tf';
-import { type Attribution, createAttribution, type ModelLike, type Target } from './attribution';
-import { type ChannelReduction, checkReduction, reduceChannels } from './channels';
-import { inputGradients } from './gradients';
+import { type Attribution, createAttribution, type ModelLike, type Target } from '../core/attribution';
+import { type ChannelReduction, checkReduction, reduceChannels } from '../core/channels';
+import { inputGradients } from '../core/gradients';
 import { checkInteger } from '../../checks';
-import { explainedModel } from './scores';
+import { explainedModel } from '../core/explainedModel';
 
 /** Options of {@link gradientXInput}. */
 export interface GradientXInputOptions {

@@ -1,14 +1,8 @@
-export * from './attribution';
-export * from './blur';
-export { type ChannelReduction, reduceChannels } from './channels';
-export { type GradientOf } from './gradients';
+/** Local explanation — "why did you say that?": one method per file, all called the same way. */
 export * from './occlusion';
 export * from './saliency';
 export * from './gradientXInput';
 export * from './smoothGrad';
-export * from './baselines';
 export * from './integratedGradients';
 export * from './gradCam';
 export * from './lime';
-export * from './attributionMass';
-export * from './faithfulness';

@@ -20,11 +20,11 @@
  * ```
  */
 import { tf } from '../../engine/tf';
-import { type Attribution, createAttribution, type ModelLike, type Target } from './attribution';
-import { type Baseline, baselineFor } from './baselines';
-import { gradientSweep } from './gradients';
+import { type Attribution, createAttribution, type ModelLike, type Target } from '../core/attribution';
+import { type Baseline, baselineFor } from '../core/baselines';
+import { gradientSweep } from '../core/gradients';
 import { checkChoice, checkInteger } from '../../checks';
-import { countNonFinite, explainedModel } from './scores';
+import { countNonFinite, explainedModel } from '../core/explainedModel';
 
 /** Riemann sums (left, right, middle) and the trapezoid rule over α ∈ [0, 1]. */
 export type IntegrationRule = 'left' | 'right' | 'middle' | 'trapezoid';

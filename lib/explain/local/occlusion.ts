@@ -15,10 +15,10 @@
  * ```
  */
 import { tf } from '../../engine/tf';
-import { type Attribution, createAttribution, type ModelLike, type Target } from './attribution';
-import { gaussianBlur } from './blur';
+import { type Attribution, createAttribution, type ModelLike, type Target } from '../core/attribution';
+import { gaussianBlur } from '../core/blur';
 import { checkInteger } from '../../checks';
-import { explainedModel } from './scores';
+import { explainedModel } from '../core/explainedModel';
 
 /** What covers the patch: a constant value, the image's per-channel `mean`, or its `blur`. */
 export type OcclusionFill = number | 'mean' | 'blur';

@@ -12,11 +12,11 @@
  * ```
  */
 import { tf } from '../../engine/tf';
-import { type Attribution, createAttribution, type ModelLike, type Target } from './attribution';
-import { type ChannelReduction, checkReduction, reduceChannels } from './channels';
-import { type GradientOf, inputGradients } from './gradients';
+import { type Attribution, createAttribution, type ModelLike, type Target } from '../core/attribution';
+import { type ChannelReduction, checkReduction, reduceChannels } from '../core/channels';
+import { type GradientOf, inputGradients } from '../core/gradients';
 import { checkChoice, checkInteger } from '../../checks';
-import { explainedModel } from './scores';
+import { explainedModel } from '../core/explainedModel';
 
 /** Options of {@link saliency}. */
 export interface SaliencyOptions {

@@ -13,11 +13,11 @@
  * ```
  */
 import { tf } from '../../engine/tf';
-import { type Attribution, createAttribution, type ModelLike, type Target } from './attribution';
-import { type ChannelReduction, checkReduction, reduceChannels } from './channels';
-import { type GradientOf, gradientSweep } from './gradients';
+import { type Attribution, createAttribution, type ModelLike, type Target } from '../core/attribution';
+import { type ChannelReduction, checkReduction, reduceChannels } from '../core/channels';
+import { type GradientOf, gradientSweep } from '../core/gradients';
 import { checkChoice, checkInteger } from '../../checks';
-import { explainedModel } from './scores';
+import { explainedModel } from '../core/explainedModel';
 
 /** Mean gradient, mean squared gradient (SmoothGrad²), or gradient variance (VarGrad). */
 export type SmoothGradVariant = 'smoothGrad' | 'smoothGradSquared' | 'varGrad';

@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'crypto';
 import type { Figure } from '../../display/figure';
-import { plotlyText, scriptJson } from '../escape';
-import { PLOTLY_MIME } from './offline';
+import { plotlyText, scriptJson } from '../../display/escape';
+import { PLOTLY_MIME } from '../../display/plotlyEmbed';
 import type { AxesText } from '../svg/chart';
 
 /** Plotly's figure JSON. Strings in it must already be escaped with `plotlyText`. */

@@ -4,7 +4,7 @@
  * without scripts, a terminal that saves SVG), so it must stand on its own. User strings are
  * escaped here.
  */
-import { escapeHtml } from '../escape';
+import { escapeHtml } from '../../display/escape';
 import { fmt } from '../layout';
 import { linear, niceTicks } from './axes';
 

@@ -16,9 +16,9 @@
  * ```
  */
 import { tf } from '../../../engine/tf';
-import { type Attribution, createAttribution, type ModelLike, type Target } from '../attribution';
+import { type Attribution, createAttribution, type ModelLike, type Target } from '../../core/attribution';
 import { checkChoice, checkInteger } from '../../../checks';
-import { countNonFinite, explainedModel } from '../scores';
+import { countNonFinite, explainedModel } from '../../core/explainedModel';
 import { weightedRidge } from './ridge';
 import { type LimeFill, type LimeSamples, imageSamples, tabularSamples, tokenSamples } from './samples';
 import { type Segmentation, slic } from './slic';

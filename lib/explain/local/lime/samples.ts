@@ -13,7 +13,7 @@
  * ```
  */
 import { tf } from '../../../engine/tf';
-import { gaussianBlur } from '../blur';
+import { gaussianBlur } from '../../core/blur';
 import type { Segmentation } from './slic';
 
 /** Samples around one input. Row 0 is the input itself. */

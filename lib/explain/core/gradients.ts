@@ -9,7 +9,7 @@
  * ```
  */
 import { tf } from '../../engine/tf';
-import { countNonFinite, type ExplainedModel, inBatches, targetScore } from './scores';
+import { countNonFinite, type ExplainedModel, inBatches, targetScore } from './explainedModel';
 
 /** What is differentiated: the target class score, or the loss e = −log p_target. */
 export type GradientOf = 'score' | 'loss';

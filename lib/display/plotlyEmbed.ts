@@ -16,7 +16,7 @@
  * ```
  */
 import * as fs from 'fs';
-import type { MimeBundle } from '../../display/figure';
+import type { MimeBundle } from './figure';
 
 /** The MIME type of plotly figure JSON (`{data, layout, config}`). */
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';

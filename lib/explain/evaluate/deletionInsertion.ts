@@ -12,11 +12,11 @@
  * const ins = insertionCurve(model, images, a);                  // starts from the blurred image
  * ```
  */
-import { tf } from '../../../engine/tf';
-import { type Attribution, attributionValues, isAttribution, type ModelLike, type Target } from '../attribution';
-import { gaussianBlur } from '../blur';
-import { checkInteger } from '../../../checks';
-import { explainedModel } from '../scores';
+import { tf } from '../../engine/tf';
+import { type Attribution, attributionValues, isAttribution, type ModelLike, type Target } from '../core/attribution';
+import { gaussianBlur } from '../core/blur';
+import { checkInteger } from '../../checks';
+import { explainedModel } from '../core/explainedModel';
 import { featureMaps } from './featureMaps';
 
 /** Options of {@link deletionCurve} and {@link insertionCurve}. */

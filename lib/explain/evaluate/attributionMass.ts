@@ -18,7 +18,7 @@
  */
 import { tf } from '../../engine/tf';
 import type { PixelBox } from '../../data/pixelBox';
-import { type Attribution, attributionValues } from './attribution';
+import { type Attribution, attributionValues } from '../core/attribution';
 
 /** How much of each example's |attribution| lies in a region. */
 export interface AttributionMass {

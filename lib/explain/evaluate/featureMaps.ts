@@ -8,7 +8,7 @@
  * const { maps, height, width } = featureMaps(a.values, true);   // |attribution|, channels summed
  * ```
  */
-import { tf } from '../../../engine/tf';
+import { tf } from '../../engine/tf';
 
 /** One map per example, `height × width`, row-major. */
 export interface FeatureMaps {

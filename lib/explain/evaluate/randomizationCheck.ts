@@ -15,9 +15,9 @@
  * check.spearman  // mean ρ per step, e.g. [0.21, 0.08, 0.05]
  * ```
  */
-import { tf } from '../../../engine/tf';
-import type { Attribution, Target } from '../attribution';
-import { explainedModel } from '../scores';
+import { tf } from '../../engine/tf';
+import type { Attribution, Target } from '../core/attribution';
+import { explainedModel } from '../core/explainedModel';
 import { featureMaps } from './featureMaps';
 import { spearman } from './rankCorrelation';
 import { ssim } from './ssim';

@@ -1,0 +1,2 @@
+/** A tf.LayersModel seen layer by layer: splitting at a layer, capturing activations. */
+export { layerNames, splitAtLayer, type LayerSplit, type SplitRun } from './layerSplit';
