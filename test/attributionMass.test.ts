@@ -28,7 +28,7 @@ describe('attributionMassInMask', () => {
   it('takes an Attribution, a rank-3 attribution, and one shared mask [h, w] or [1, h, w, 1]', () => {
     const before = tf.memory().numTensors;
     const v = tf.tensor3d([[[1, 1], [2, 0]], [[0, 0], [0, 4]]]);
-    const attribution = createAttribution('saliency', v.clone(), [0, 0], {});
+    const attribution = createAttribution({ method: 'saliency', values: v.clone(), target: [0, 0], explained: 'output', score: [0, 0].map(() => 1), options: {} });
     const shared = tf.tensor2d([[0, 0], [1, 1]]);
     const a = attributionMassInMask(attribution, shared);
     close(a.perExample[0], 0.5);

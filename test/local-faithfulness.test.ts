@@ -67,7 +67,7 @@ describe('faithfulness measures', () => {
     const last = check.spearman.length - 1;
     assert.ok(check.spearman[last] < 0.5, `ρ after full randomization ${check.spearman}`);
     assert.ok(check.ssim[last] < 0.5, `SSIM after full randomization ${check.ssim}`);
-    const edge = randomizationCheck(model, x, (m, xs, t) => createAttribution('input', xs.clone(), t, {}));
+    const edge = randomizationCheck(model, x, (m, xs, t) => createAttribution({ method: 'input', values: xs.clone(), target: t, explained: 'output', score: t.map(() => 1), options: {} }));
     edge.spearman.forEach((r) => assert.strictEqual(r, 1));
     const after = (model.predict(x) as tf.Tensor).dataSync();
     assert.deepStrictEqual(Array.from(after), Array.from(before), 'weights restored');
@@ -78,9 +78,9 @@ describe('faithfulness measures', () => {
     const { model, images } = await trainedCnn();
     const x = images.slice(0, 2);
     let calls = 0;
-    const vanishing = randomizationCheck(model, x, (m, xs, t) => createAttribution('vanishing', calls++ === 0 ? xs.clone() : tf.zerosLike(xs), t, {}));
+    const vanishing = randomizationCheck(model, x, (m, xs, t) => createAttribution({ method: 'vanishing', values: calls++ === 0 ? xs.clone() : tf.zerosLike(xs), target: t, explained: 'output', score: t.map(() => 1), options: {} }));
     assert.deepStrictEqual(vanishing.spearman, [0, 0, 0]);
-    const flat = randomizationCheck(model, x, (m, xs, t) => createAttribution('flat', tf.zerosLike(xs), t, {}));
+    const flat = randomizationCheck(model, x, (m, xs, t) => createAttribution({ method: 'flat', values: tf.zerosLike(xs), target: t, explained: 'output', score: t.map(() => 1), options: {} }));
     assert.deepStrictEqual(flat.spearman, [1, 1, 1]);
     x.dispose();
   });

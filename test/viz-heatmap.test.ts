@@ -108,7 +108,7 @@ describe('viz: heatmap', () => {
 
   it('accepts an Attribution (title = method, captions = targets) and leaks no tensor', () => {
     const values = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 1);
-    const a = createAttribution('saliency', values, [3, 7], {});
+    const a = createAttribution({ method: 'saliency', values: values, target: [3, 7], explained: 'output', score: [3, 7].map(() => 1), options: {} });
     const fig = assertNoLeak(() => heatmap(a));
     a.dispose();
     const html = String(fig.bundle['text/html']);

@@ -1,16 +1,35 @@
 /**
- * The model side of every local method: turns a {@link ModelLike} into a function batch → scores
- * [n, classes], checks the inputs against it, resolves the target (one class index or one per
- * example; by default the predicted class), and reads target scores in bounded batches.
+ * The model side of every explanation method: turns a {@link ModelLike} into a function batch →
+ * scores [n, classes], checks the inputs against it, resolves the target (one class index or one
+ * per example; by default the predicted class), and reads target scores in bounded batches.
+ *
+ * What is explained: for a `tf.LayersModel` whose output layer ends in a softmax or sigmoid, the
+ * score *before* it (the logit) by default — Simonyan et al. 2014 explain the unnormalised class
+ * score, and a saturated probability (p = 1.0 in float32) has gradients of 1e-26 that draw float
+ * noise. `explain: 'probability'` explains the output as it is.
  *
  * @example
  * ```ts
- * const m = explainedModel('saliency', model, images, 3);   // m.target: [3, 3, …]
- * const s = m.scores(images, m.target);                      // Float32Array, one score per row
+ * const m = explainedModel('saliency', model, images, { target: 3 });   // m.target: [3, 3, …]
+ * m.explained                                                           // 'logit'
+ * const s = m.scores(images, m.target);                                 // Float32Array, one score per row
  * ```
  */
 import { tf } from '../../engine/tf';
 import type { ModelLike, Target } from './attribution';
+
+/**
+ * What a method explains: the `logit` (the score before the output layer's softmax/sigmoid) or the
+ * `probability` (the model's output as it is).
+ */
+export type ExplainScore = 'logit' | 'probability';
+
+/**
+ * What was explained, as recorded in an attribution's options: `logit` (the output activation was
+ * stripped), `probability` (the softmax/sigmoid output as it is), or `output` (a model with no output
+ * activation to strip, or a function model: its output as it is).
+ */
+export type ExplainedScore = ExplainScore | 'output';
 
 /** A model ready to be explained on one batch of inputs. */
 export interface ExplainedModel {
@@ -26,6 +45,13 @@ export interface ExplainedModel {
   readonly target: number[];
   /** Whether the outputs look like probabilities (rows ≥ 0 summing to 1), e.g. a softmax layer. */
   readonly probabilities: boolean;
+  /** What is explained: the logit, the probability, or the output as it is. */
+  readonly explained: ExplainedScore;
+  /**
+   * Runs `body` with the model's output activation stripped when logits are explained (for code
+   * that runs the model's layers itself, e.g. Grad-CAM's split at a layer); otherwise just `body()`.
+   */
+  within<T>(body: () => T): T;
   /** Target score of each row of `x` (`rowTargets[r]` is row r's class), in batches of `batchSize`. */
   scores(x: tf.Tensor, rowTargets: number[], batchSize?: number): Float32Array;
 }
@@ -43,12 +69,79 @@ export function inBatches(total: number, size: number, body: (lo: number, hi: nu
   for (let lo = 0; lo < total; lo += size) body(lo, Math.min(total, lo + size));
 }
 
-function asForward(where: string, model: ModelLike): (x: tf.Tensor) => tf.Tensor2D {
+/** The activation object tfjs layers apply (`Dense.activation`, `Conv2D.activation`, …). */
+interface LayerActivation {
+  getClassName(): string;
+  apply(x: tf.Tensor, axis?: number): tf.Tensor;
+}
+
+let linear: LayerActivation | undefined;
+/** tfjs's own linear activation (identity), taken from an Activation layer once. */
+function linearActivation(): LayerActivation {
+  linear ??= (tf.layers.activation({ activation: 'linear' }) as unknown as { activation: LayerActivation }).activation;
+  return linear;
+}
+
+/**
+ * How to strip the output layer's softmax/sigmoid for the duration of a call, or undefined when it
+ * has none: a layer with an `activation` (Dense, Conv, Activation) gets tfjs's linear activation; a
+ * `Softmax` layer passes its input through.
+ */
+function outputActivationSwap(model: tf.LayersModel): { name: string; swap(): () => void } | undefined {
+  const layer = model.outputs[0].sourceLayer as unknown as { activation?: LayerActivation; softmax?: unknown; getClassName(): string };
+  if (layer.getClassName() === 'Softmax' && typeof layer.softmax === 'function') {
+    return {
+      name: 'softmax',
+      swap() {
+        const own = layer.softmax;
+        layer.softmax = (x: tf.Tensor) => x;
+        return () => void (layer.softmax = own);
+      },
+    };
+  }
+  const act = layer.activation;
+  const name = act && typeof act.getClassName === 'function' ? act.getClassName().toLowerCase() : '';
+  if (name !== 'softmax' && name !== 'sigmoid') return undefined;
+  return {
+    name,
+    swap() {
+      layer.activation = linearActivation();
+      return () => void (layer.activation = act);
+    },
+  };
+}
+
+interface Forward {
+  forward: (x: tf.Tensor) => tf.Tensor2D;
+  explained: ExplainedScore;
+  within<T>(body: () => T): T;
+}
+
+function asForward(where: string, model: ModelLike, explain: ExplainScore | undefined): Forward {
+  if (explain !== undefined && explain !== 'logit' && explain !== 'probability') {
+    throw new Error(`${where}: options.explain must be 'logit' or 'probability'; got ${JSON.stringify(explain)}`);
+  }
   if (model instanceof tf.LayersModel) {
     if (model.outputs.length !== 1) throw new Error(`${where}: model must have one output; it has ${model.outputs.length}`);
-    return (x) => toRows(where, model.apply(x, { training: false }) as tf.Tensor);
+    const strip = explain === 'probability' ? undefined : outputActivationSwap(model);
+    const within = <T>(body: () => T): T => {
+      if (!strip) return body();
+      const restore = strip.swap();
+      try {
+        return body();
+      } finally {
+        restore();
+      }
+    };
+    const explained: ExplainedScore = strip ? 'logit' : explain === 'probability' ? 'probability' : 'output';
+    return { forward: (x) => within(() => toRows(where, model.apply(x, { training: false }) as tf.Tensor)), explained, within };
   }
-  if (typeof model === 'function') return (x) => toRows(where, model(x));
+  if (typeof model === 'function') {
+    if (explain === 'logit') {
+      throw new Error(`${where}: options.explain 'logit' needs a tf.LayersModel whose output layer ends in softmax or sigmoid; a function model is explained as it is (leave options.explain out, or pass a function that returns logits)`);
+    }
+    return { forward: (x) => toRows(where, model(x)), explained: explain === 'probability' ? 'probability' : 'output', within: (body) => body() };
+  }
   throw new Error(`${where}: model must be a tf.LayersModel or a function from a batch tensor to scores [n, classes]`);
 }
 
@@ -88,14 +181,25 @@ function resolveTarget(where: string, target: Target | undefined, n: number, cla
   return new Array<number>(n).fill(check(target));
 }
 
+/** What {@link explainedModel} needs besides the model and inputs. */
+export interface ExplainedModelOptions {
+  /** Class index, or one per example; default: the predicted class. */
+  target?: Target;
+  /** Ranks and words for the inputs check; default any batch of rank 2–5. */
+  rule?: InputRule;
+  /** `logit` (default for a LayersModel ending in softmax/sigmoid) or `probability`. */
+  explain?: ExplainScore;
+}
+
 /**
- * Checks `model`, `inputs` and `target` for method `where` and returns the model ready to be
- * explained. One forward pass on the first example learns the number of classes (and catches an
- * input shape the model does not accept); without a target, a forward pass over all inputs finds
+ * Checks `model`, `inputs`, `target` and `explain` for method `where` and returns the model ready
+ * to be explained. One forward pass on the first example learns the number of classes (and catches
+ * an input shape the model does not accept); without a target, a forward pass over all inputs finds
  * the predicted class of each example.
  */
-export function explainedModel(where: string, model: ModelLike, inputs: unknown, target: Target | undefined, rule: InputRule = { ranks: [2, 3, 4, 5], expected: 'a batch [n, …]' }): ExplainedModel {
-  const forward = asForward(where, model);
+export function explainedModel(where: string, model: ModelLike, inputs: unknown, options: ExplainedModelOptions = {}): ExplainedModel {
+  const { target, rule = { ranks: [2, 3, 4, 5], expected: 'a batch [n, …]' }, explain } = options;
+  const { forward, explained, within } = asForward(where, model, explain);
   const x = checkInputs(where, model, inputs, rule);
   const n = x.shape[0];
   let probe: Float32Array;
@@ -130,7 +234,7 @@ export function explainedModel(where: string, model: ModelLike, inputs: unknown,
     return p;
   };
   const t = resolveTarget(where, target, n, classes, predicted);
-  return { where, forward, n, classes, target: t, probabilities, scores };
+  return { where, forward, n, classes, target: t, probabilities, explained, within, scores };
 }
 
 /** Row r's score for class `rowTargets[r]`: Σ_k out[r, k]·onehot(rowTargets[r])_k (differentiable). */

@@ -44,19 +44,21 @@ export function rowGradients(m: ExplainedModel, rows: tf.Tensor, rowTargets: num
  * Gradients of all inputs in batches of `batchSize` rows, concatenated back to the inputs' shape,
  * with the number of non-finite objective values met on the way.
  */
-export function inputGradients(m: ExplainedModel, inputs: tf.Tensor, batchSize: number, of: GradientOf): { grads: tf.Tensor; nonFiniteScores: number } {
+export function inputGradients(m: ExplainedModel, inputs: tf.Tensor, batchSize: number, of: GradientOf): { grads: tf.Tensor; nonFiniteScores: number; scores: Float32Array } {
   const parts: tf.Tensor[] = [];
   let nonFiniteScores = 0;
+  const all = new Float32Array(m.n);
   inBatches(m.n, batchSize, (lo, hi) => {
     const rows = inputs.slice(lo, hi - lo);
     const { grads, scores } = rowGradients(m, rows, m.target.slice(lo, hi), of);
     rows.dispose();
     parts.push(grads);
+    all.set(scores, lo);
     nonFiniteScores += countNonFinite(scores);
   });
   const grads = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
   if (parts.length > 1) tf.dispose(parts);
-  return { grads, nonFiniteScores };
+  return { grads, nonFiniteScores, scores: all };
 }
 
 /** One batch of rows of a {@link gradientSweep}: row r belongs to `examples[r]` and is copy `copies[r]` of it. */

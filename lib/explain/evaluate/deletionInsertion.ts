@@ -16,7 +16,7 @@ import { tf } from '../../engine/tf';
 import { type Attribution, attributionValues, isAttribution, type ModelLike, type Target } from '../core/attribution';
 import { gaussianBlur } from '../core/blur';
 import { checkInteger } from '../../checks';
-import { explainedModel } from '../core/explainedModel';
+import { explainedModel, type ExplainedScore, type ExplainScore } from '../core/explainedModel';
 import { featureMaps } from './featureMaps';
 
 /** Options of {@link deletionCurve} and {@link insertionCurve}. */
@@ -36,6 +36,8 @@ export interface CurveOptions {
   absolute?: boolean;
   /** Images per forward call; default 256. */
   batchSize?: number;
+  /** Follow the `logit` or the `probability`; default: what the attribution explained (else the logit). */
+  explain?: ExplainScore;
 }
 
 /** A deletion or insertion curve per example. */
@@ -51,6 +53,8 @@ export interface FaithfulnessCurve {
   meanAuc: number;
   /** The class whose score was followed, per example. */
   target: number[];
+  /** What was followed: the logit, the probability, or the output as it is. */
+  explained: ExplainedScore;
 }
 
 /** Area under y(x) by the trapezoid rule (e.g. `trapezoidArea([0, 0.5, 1], [1, 0.5, 0])` is 0.5). */
@@ -61,11 +65,12 @@ export function trapezoidArea(x: number[], y: number[]): number {
   return a;
 }
 
-function curve(kind: 'deletion' | 'insertion', model: ModelLike, inputs: tf.Tensor, attribution: Attribution | tf.Tensor, options: CurveOptions): FaithfulnessCurve {
+function curve(kind: 'deletion' | 'insertion', model: ModelLike, inputs: tf.Tensor, attribution: Attribution<object> | tf.Tensor, options: CurveOptions): FaithfulnessCurve {
   const where = `${kind}Curve`;
   const values = attributionValues(where, attribution);
   const target = options.target ?? (isAttribution(attribution) ? attribution.target : undefined);
-  const m = explainedModel(where, model, inputs, target, { ranks: [2, 4], expected: 'images [n, h, w, c] or rows [n, d]' });
+  const explain = options.explain ?? (isAttribution(attribution) && attribution.explained !== 'output' ? attribution.explained : undefined);
+  const m = explainedModel(where, model, inputs, { target, explain, rule: { ranks: [2, 4], expected: 'images [n, h, w, c] or rows [n, d]' } });
   const same = values.rank === inputs.rank && values.shape[0] === inputs.shape[0] && (inputs.rank === 2 ? values.shape[1] === inputs.shape[1] : values.shape[1] === inputs.shape[1] && values.shape[2] === inputs.shape[2]);
   if (!same) throw new Error(`${where}: attribution has shape [${values.shape}] but inputs has shape [${inputs.shape}]`);
   const { steps = 20, absolute = false, batchSize = 256 } = options;
@@ -99,15 +104,15 @@ function curve(kind: 'deletion' | 'insertion', model: ModelLike, inputs: tf.Tens
     tf.dispose([x, background, batch]);
   }
   const auc = scores.map((s) => trapezoidArea(fractions, s));
-  return { kind, fractions, scores, auc, meanAuc: auc.reduce((a, b) => a + b, 0) / auc.length, target: m.target };
+  return { kind, fractions, scores, auc, meanAuc: auc.reduce((a, b) => a + b, 0) / auc.length, target: m.target, explained: m.explained };
 }
 
 /** Deletion curve: remove the most important features first; lower AUC = more faithful. */
-export function deletionCurve(model: ModelLike, inputs: tf.Tensor, attribution: Attribution | tf.Tensor, options: CurveOptions = {}): FaithfulnessCurve {
+export function deletionCurve(model: ModelLike, inputs: tf.Tensor, attribution: Attribution<object> | tf.Tensor, options: CurveOptions = {}): FaithfulnessCurve {
   return curve('deletion', model, inputs, attribution, options);
 }
 
 /** Insertion curve: add the most important features first to a blurred start; higher AUC = more faithful. */
-export function insertionCurve(model: ModelLike, inputs: tf.Tensor, attribution: Attribution | tf.Tensor, options: CurveOptions = {}): FaithfulnessCurve {
+export function insertionCurve(model: ModelLike, inputs: tf.Tensor, attribution: Attribution<object> | tf.Tensor, options: CurveOptions = {}): FaithfulnessCurve {
   return curve('insertion', model, inputs, attribution, options);
 }

@@ -100,7 +100,7 @@ export function randomizationCheck(model: tf.LayersModel, inputs: tf.Tensor, exp
   if (!(model instanceof tf.LayersModel)) throw new Error(`${where}: model must be a tf.LayersModel (its layers are re-initialized)`);
   if (typeof explain !== 'function') throw new Error(`${where}: explain must be a function (model, inputs, target) => Attribution`);
   const { absolute = true, seed = 0 } = options;
-  const m = explainedModel(where, model, inputs, options.target);
+  const m = explainedModel(where, model, inputs, { target: options.target });
   const withWeights = model.layers.filter((l) => l.weights.length > 0).map((l) => l.name);
   const names = options.layers ?? [...withWeights].reverse();
   for (const name of names) {

@@ -21,7 +21,7 @@
 import { tf } from '../../engine/tf';
 import { type Attribution, createAttribution, type Target } from '../core/attribution';
 import { checkSingleInputOutput, layerNames, splitAtLayer } from '../../models/graph/layerSplit';
-import { explainedModel, targetScore } from '../core/explainedModel';
+import { explainedModel, type ExplainScore, targetScore } from '../core/explainedModel';
 
 /** Options of {@link gradCam}. */
 export interface GradCamOptions {
@@ -33,6 +33,8 @@ export interface GradCamOptions {
   relu?: boolean;
   /** Resize the map to the input's height and width (default true). */
   upsample?: boolean;
+  /** Explain the `logit` (default for a model ending in softmax/sigmoid) or the `probability`. */
+  explain?: ExplainScore;
 }
 
 type Layer = tf.layers.Layer;
@@ -54,12 +56,20 @@ function isMap(l: Layer): boolean {
  * @returns an {@link Attribution} with `values` [n, H, W, 1] (or [n, h, w, 1] without upsampling)
  *   and `extras.layer` (the layer used) and `extras.mapSize` ([h, w] of its feature maps).
  */
-export function gradCam(model: tf.LayersModel, inputs: tf.Tensor, options: GradCamOptions = {}): Attribution {
+/** Method-specific results of {@link gradCam}. */
+export interface GradCamExtras {
+  /** The layer used. */
+  layer: string;
+  /** [h, w] of its feature maps. */
+  mapSize: number[];
+}
+
+export function gradCam(model: tf.LayersModel, inputs: tf.Tensor, options: GradCamOptions = {}): Attribution<GradCamExtras> {
   const where = 'gradCam';
   const { relu = true, upsample = true } = options;
   if (!(model instanceof tf.LayersModel)) throw new Error(`${where}: model must be a tf.LayersModel (Grad-CAM reads a named layer)`);
   checkSingleInputOutput(where, model);
-  const m = explainedModel(where, model, inputs, options.target, { ranks: [4], expected: 'images [n, height, width, channels]' });
+  const m = explainedModel(where, model, inputs, { target: options.target, explain: options.explain, rule: { ranks: [4], expected: 'images [n, height, width, channels]' } });
   const byDepth = model.layers.filter((l) => l.getClassName() !== 'InputLayer').reverse();
   const layerName = options.layer ?? (byDepth.find((l) => isMap(l) && /Conv/.test(l.getClassName())) ?? byDepth.find(isMap))?.name;
   if (layerName === undefined) throw new Error(`${where}: the model has no layer with feature maps [n, h, w, c]; layers: ${layerNames(model).join(', ')}`);
@@ -69,7 +79,7 @@ export function gradCam(model: tf.LayersModel, inputs: tf.Tensor, options: GradC
     throw new Error(`${where}: options.layer '${layerName}' must output feature maps [n, h, w, c]; its output shape is [${String(s)}]`);
   }
   const [, h, w] = inputs.shape;
-  const maps = tf.tidy(() => {
+  const maps = m.within(() => tf.tidy(() => {
     const run = split.run(inputs);
     const a = run.activation;
     const scores = (z: tf.Tensor) => {
@@ -80,9 +90,10 @@ export function gradCam(model: tf.LayersModel, inputs: tf.Tensor, options: GradC
     const alpha = g.mean([1, 2], true);
     const cam = tf.sum(tf.mul(alpha, a), -1, true);
     return relu ? tf.relu(cam) : cam;
-  }) as tf.Tensor4D;
+  })) as tf.Tensor4D;
   const mapSize = [maps.shape[1], maps.shape[2]];
   const values = upsample ? tf.tidy(() => tf.image.resizeBilinear(maps, [h, w])) : maps;
   if (upsample) maps.dispose();
-  return createAttribution('gradCam', values, m.target, { layer: layerName, relu, upsample }, { layer: layerName, mapSize });
+  const score = m.scores(inputs, m.target);
+  return createAttribution({ method: 'gradCam', values, target: m.target, explained: m.explained, score, options: { layer: layerName, relu, upsample }, extras: { layer: layerName, mapSize } });
 }

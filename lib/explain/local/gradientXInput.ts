@@ -14,7 +14,7 @@ import { type Attribution, createAttribution, type ModelLike, type Target } from
 import { type ChannelReduction, checkReduction, reduceChannels } from '../core/channels';
 import { inputGradients } from '../core/gradients';
 import { checkInteger } from '../../checks';
-import { explainedModel } from '../core/explainedModel';
+import { explainedModel, type ExplainScore } from '../core/explainedModel';
 
 /** Options of {@link gradientXInput}. */
 export interface GradientXInputOptions {
@@ -24,17 +24,19 @@ export interface GradientXInputOptions {
   reduce?: ChannelReduction;
   /** Examples per gradient call; default 64. */
   batchSize?: number;
+  /** Explain the `logit` (default for a model ending in softmax/sigmoid) or the `probability`. */
+  explain?: ExplainScore;
 }
 
 /** Signed x ⊙ ∂y_target/∂x; `values` has the inputs' shape (channels 1 when reduced). */
 export function gradientXInput(model: ModelLike, inputs: tf.Tensor, options: GradientXInputOptions = {}): Attribution {
   const where = 'gradientXInput';
   const { reduce = 'none', batchSize = 64 } = options;
-  const m = explainedModel(where, model, inputs, options.target);
+  const m = explainedModel(where, model, inputs, { target: options.target, explain: options.explain });
   checkReduction(where, reduce, inputs.rank);
   checkInteger(where, 'options.batchSize', batchSize, 1);
-  const { grads, nonFiniteScores } = inputGradients(m, inputs, batchSize, 'score');
+  const { grads, nonFiniteScores, scores } = inputGradients(m, inputs, batchSize, 'score');
   const values = tf.tidy(() => reduceChannels(tf.mul(grads, inputs), reduce));
   grads.dispose();
-  return createAttribution('gradientXInput', values, m.target, { reduce, batchSize }, {}, nonFiniteScores);
+  return createAttribution({ method: 'gradientXInput', values, target: m.target, explained: m.explained, score: scores, options: { reduce, batchSize }, nonFiniteScores });
 }

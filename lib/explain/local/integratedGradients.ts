@@ -24,11 +24,14 @@ import { type Attribution, createAttribution, type ModelLike, type Target } from
 import { type Baseline, baselineFor } from '../core/baselines';
 import { gradientSweep } from '../core/gradients';
 import { checkChoice, checkInteger } from '../../checks';
-import { countNonFinite, explainedModel } from '../core/explainedModel';
+import { countNonFinite, explainedModel, type ExplainScore } from '../core/explainedModel';
 
-/** Riemann sums (left, right, middle) and the trapezoid rule over α ∈ [0, 1]. */
-export type IntegrationRule = 'left' | 'right' | 'middle' | 'trapezoid';
-const RULES: readonly IntegrationRule[] = ['left', 'right', 'middle', 'trapezoid'];
+/**
+ * Riemann sums (left, right, middle), the trapezoid rule, and Gauss–Legendre quadrature (Captum's
+ * default, `gausslegendre`) over α ∈ [0, 1].
+ */
+export type IntegrationRule = 'left' | 'right' | 'middle' | 'trapezoid' | 'gaussLegendre';
+const RULES: readonly IntegrationRule[] = ['left', 'right', 'middle', 'trapezoid', 'gaussLegendre'];
 
 /** Options of {@link integratedGradients}. */
 export interface IntegratedGradientsOptions {
@@ -36,7 +39,11 @@ export interface IntegratedGradientsOptions {
   target?: Target;
   /** Points on the path; default 50 (≥ 2 for `trapezoid`). */
   steps?: number;
-  /** Integration rule; default `trapezoid`. */
+  /**
+   * Integration rule; default `gaussLegendre`. Measured on the course CNN's digits (notebook 05): it
+   * reaches |delta| ≤ 1% of |F(x) − F(x′)| in the fewest steps; the trapezoid rule converges only as
+   * 1/steps because its endpoint at the black baseline sits on ReLU kinks.
+   */
   rule?: IntegrationRule;
   /** The reference input x′; default `black`. */
   baseline?: Baseline;
@@ -46,6 +53,50 @@ export interface IntegratedGradientsOptions {
   seed?: number;
   /** Largest batch the model ever sees; default 64. */
   internalBatchSize?: number;
+  /** Explain the `logit` (default for a model ending in softmax/sigmoid) or the `probability`. */
+  explain?: ExplainScore;
+}
+
+/** Method-specific results of {@link integratedGradients}. */
+export interface IntegratedGradientsExtras {
+  /** Completeness gap |Σ attributions − (F(x) − F(x′))| per example. */
+  delta: number[];
+  /** F(x) per example. */
+  inputScore: number[];
+  /** F(x′) per example. */
+  baselineScore: number[];
+  /** Σ attributions per example. */
+  sum: number[];
+  /** Largest batch passed to the model. */
+  largestBatch: number;
+}
+
+/**
+ * Gauss–Legendre nodes and weights on [0, 1] for `n` points (exact for polynomials of degree
+ * 2n − 1): the roots of the Legendre polynomial Pₙ by Newton's method from Chebyshev guesses.
+ */
+function gaussLegendre(n: number): { alphas: number[]; weights: number[] } {
+  const alphas = new Array<number>(n);
+  const weights = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
+    let dp = 1;
+    for (let it = 0; it < 100; it++) {
+      let p0 = 1;
+      let p1 = x;
+      for (let k = 2; k <= n; k++) [p0, p1] = [p1, ((2 * k - 1) * x * p1 - (k - 1) * p0) / k];
+      const p = n === 1 ? x : p1;
+      const pPrev = n === 1 ? 1 : p0;
+      dp = (n * (x * p - pPrev)) / (x * x - 1);
+      const dx = p / dp;
+      x -= dx;
+      if (Math.abs(dx) < 1e-15) break;
+    }
+    // map from [-1, 1] to [0, 1]: α = (1 − x)/2 puts the nodes in increasing order
+    alphas[i] = (1 - x) / 2;
+    weights[i] = 1 / ((1 - x * x) * dp * dp);
+  }
+  return { alphas, weights };
 }
 
 /**
@@ -55,6 +106,7 @@ export interface IntegratedGradientsOptions {
 export function integrationPoints(rule: IntegrationRule, steps: number): { alphas: number[]; weights: number[] } {
   checkChoice('integrationPoints', 'rule', rule, RULES);
   checkInteger('integrationPoints', 'steps', steps, rule === 'trapezoid' ? 2 : 1);
+  if (rule === 'gaussLegendre') return gaussLegendre(steps);
   const k = Array.from({ length: steps }, (_, i) => i);
   if (rule === 'trapezoid') {
     const alphas = k.map((i) => i / (steps - 1));
@@ -72,10 +124,10 @@ export function integrationPoints(rule: IntegrationRule, steps: number): { alpha
  *   completeness gap per example), `extras.inputScore` F(x), `extras.baselineScore` F(x′),
  *   `extras.sum` Σ attributions and `extras.largestBatch` (largest batch passed to the model).
  */
-export function integratedGradients(model: ModelLike, inputs: tf.Tensor, options: IntegratedGradientsOptions = {}): Attribution {
+export function integratedGradients(model: ModelLike, inputs: tf.Tensor, options: IntegratedGradientsOptions = {}): Attribution<IntegratedGradientsExtras> {
   const where = 'integratedGradients';
-  const { steps = 50, rule = 'trapezoid', baseline = 'black', internalBatchSize = 64, seed = 0 } = options;
-  const m = explainedModel(where, model, inputs, options.target);
+  const { steps = 50, rule = 'gaussLegendre', baseline = 'black', internalBatchSize = 64, seed = 0 } = options;
+  const m = explainedModel(where, model, inputs, { target: options.target, explain: options.explain });
   checkChoice(where, 'options.rule', rule, RULES);
   checkInteger(where, 'options.steps', steps, rule === 'trapezoid' ? 2 : 1);
   checkInteger(where, 'options.internalBatchSize', internalBatchSize, 1);
@@ -134,14 +186,16 @@ export function integratedGradients(model: ModelLike, inputs: tf.Tensor, options
     const delta = sum.map((s, e) => Math.abs(s - (inputScore[e] - baselineScore[e])));
     const values = tf.tensor(out, inputs.shape);
     const baselineName = baseline instanceof tf.Tensor ? 'tensor' : baseline;
-    return createAttribution(
-      'integratedGradients',
+    return createAttribution({
+      method: 'integratedGradients',
       values,
-      m.target,
-      { steps, rule, baseline: baselineName, blurSigma: options.blurSigma, seed, internalBatchSize },
-      { delta, inputScore, baselineScore, sum, largestBatch },
-      nonFiniteScores + (rule === 'trapezoid' ? 0 : countNonFinite(inputScore) + countNonFinite(baselineScore)),
-    );
+      target: m.target,
+      explained: m.explained,
+      score: inputScore,
+      options: { steps, rule, baseline: baselineName, blurSigma: options.blurSigma, seed, internalBatchSize },
+      extras: { delta, inputScore, baselineScore, sum, largestBatch },
+      nonFiniteScores: nonFiniteScores + (rule === 'trapezoid' ? 0 : countNonFinite(inputScore) + countNonFinite(baselineScore)),
+    });
   } finally {
     base.dispose();
   }

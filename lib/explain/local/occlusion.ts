@@ -18,7 +18,7 @@ import { tf } from '../../engine/tf';
 import { type Attribution, createAttribution, type ModelLike, type Target } from '../core/attribution';
 import { gaussianBlur } from '../core/blur';
 import { checkInteger } from '../../checks';
-import { explainedModel } from '../core/explainedModel';
+import { explainedModel, type ExplainScore } from '../core/explainedModel';
 
 /** What covers the patch: a constant value, the image's per-channel `mean`, or its `blur`. */
 export type OcclusionFill = number | 'mean' | 'blur';
@@ -37,6 +37,8 @@ export interface OcclusionOptions {
   blurSigma?: number;
   /** Occluded copies per forward call; default 256. */
   batchSize?: number;
+  /** Explain the `logit` (default for a model ending in softmax/sigmoid) or the `probability`. */
+  explain?: ExplainScore;
 }
 
 function pair(where: string, name: string, v: number | [number, number]): [number, number] {
@@ -88,10 +90,18 @@ function fillImage(x: tf.Tensor, fill: OcclusionFill, blurSigma: number): tf.Ten
  * @returns an {@link Attribution} with `values` [n, h, w, c] (the same drop in every channel) and
  *   `extras.inputScore` (F(x) per example) and `extras.positions` (patch positions per image).
  */
-export function occlusion(model: ModelLike, inputs: tf.Tensor, options: OcclusionOptions = {}): Attribution {
+/** Method-specific results of {@link occlusion}. */
+export interface OcclusionExtras {
+  /** F(x) per example. */
+  inputScore: number[];
+  /** Patch positions per image. */
+  positions: number;
+}
+
+export function occlusion(model: ModelLike, inputs: tf.Tensor, options: OcclusionOptions = {}): Attribution<OcclusionExtras> {
   const where = 'occlusion';
   const { fill = 0, blurSigma = 2, batchSize = 256 } = options;
-  const m = explainedModel(where, model, inputs, options.target, { ranks: [4], expected: 'images [n, height, width, channels]' });
+  const m = explainedModel(where, model, inputs, { target: options.target, explain: options.explain, rule: { ranks: [4], expected: 'images [n, height, width, channels]' } });
   const [n, h, w, c] = inputs.shape as [number, number, number, number];
   const patch = pair(where, 'options.patch', options.patch ?? 4);
   const stride = pair(where, 'options.stride', options.stride ?? [Math.max(1, Math.floor(patch[0] / 2)), Math.max(1, Math.floor(patch[1] / 2))]);
@@ -131,5 +141,13 @@ export function occlusion(model: ModelLike, inputs: tf.Tensor, options: Occlusio
       for (let ch = 0; ch < c; ch++) values[base + pix * c + ch] = v;
     }
   }
-  return createAttribution('occlusion', tf.tensor4d(values, [n, h, w, c]), m.target, { patch, stride, fill, blurSigma, batchSize }, { inputScore, positions: count });
+  return createAttribution({
+    method: 'occlusion',
+    values: tf.tensor4d(values, [n, h, w, c]),
+    target: m.target,
+    explained: m.explained,
+    score: inputScore,
+    options: { patch, stride, fill, blurSigma, batchSize },
+    extras: { inputScore, positions: count },
+  });
 }

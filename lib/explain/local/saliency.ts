@@ -16,7 +16,7 @@ import { type Attribution, createAttribution, type ModelLike, type Target } from
 import { type ChannelReduction, checkReduction, reduceChannels } from '../core/channels';
 import { type GradientOf, inputGradients } from '../core/gradients';
 import { checkChoice, checkInteger } from '../../checks';
-import { explainedModel } from '../core/explainedModel';
+import { explainedModel, type ExplainScore } from '../core/explainedModel';
 
 /** Options of {@link saliency}. */
 export interface SaliencyOptions {
@@ -30,6 +30,8 @@ export interface SaliencyOptions {
   of?: GradientOf;
   /** Examples per gradient call; default 64. */
   batchSize?: number;
+  /** Explain the `logit` (default for a model ending in softmax/sigmoid) or the `probability`. */
+  explain?: ExplainScore;
 }
 
 /**
@@ -40,12 +42,13 @@ export interface SaliencyOptions {
 export function saliency(model: ModelLike, inputs: tf.Tensor, options: SaliencyOptions = {}): Attribution {
   const where = 'saliency';
   const { absolute = true, reduce = 'none', of = 'score', batchSize = 64 } = options;
-  const m = explainedModel(where, model, inputs, options.target);
+  const m = explainedModel(where, model, inputs, { target: options.target, explain: options.explain });
   checkChoice(where, 'options.of', of, ['score', 'loss'] as const);
   checkReduction(where, reduce, inputs.rank);
   checkInteger(where, 'options.batchSize', batchSize, 1);
-  const { grads, nonFiniteScores } = inputGradients(m, inputs, batchSize, of);
+  const { grads, nonFiniteScores, scores } = inputGradients(m, inputs, batchSize, of);
   const values = tf.tidy(() => reduceChannels(absolute ? tf.abs(grads) : grads.clone(), reduce));
   grads.dispose();
-  return createAttribution('saliency', values, m.target, { absolute, reduce, of, batchSize }, {}, nonFiniteScores);
+  const score = of === 'score' ? scores : m.scores(inputs, m.target, batchSize);
+  return createAttribution({ method: 'saliency', values, target: m.target, explained: m.explained, score, options: { absolute, reduce, of, batchSize }, nonFiniteScores });
 }

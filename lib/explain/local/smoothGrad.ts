@@ -17,7 +17,7 @@ import { type Attribution, createAttribution, type ModelLike, type Target } from
 import { type ChannelReduction, checkReduction, reduceChannels } from '../core/channels';
 import { type GradientOf, gradientSweep } from '../core/gradients';
 import { checkChoice, checkInteger } from '../../checks';
-import { explainedModel } from '../core/explainedModel';
+import { explainedModel, type ExplainScore } from '../core/explainedModel';
 
 /** Mean gradient, mean squared gradient (SmoothGrad²), or gradient variance (VarGrad). */
 export type SmoothGradVariant = 'smoothGrad' | 'smoothGradSquared' | 'varGrad';
@@ -42,6 +42,8 @@ export interface SmoothGradOptions {
   seed?: number;
   /** Noisy copies per gradient call; default 64. */
   batchSize?: number;
+  /** Explain the `logit` (default for a model ending in softmax/sigmoid) or the `probability`. */
+  explain?: ExplainScore;
 }
 
 /**
@@ -50,10 +52,16 @@ export interface SmoothGradOptions {
  * @returns an {@link Attribution} with `values` of the inputs' shape (channels 1 when reduced) and
  *   `extras.sigma`, the noise standard deviation used for each example.
  */
-export function smoothGrad(model: ModelLike, inputs: tf.Tensor, options: SmoothGradOptions = {}): Attribution {
+/** Method-specific results of {@link smoothGrad}. */
+export interface SmoothGradExtras {
+  /** The noise standard deviation used for each example. */
+  sigma: number[];
+}
+
+export function smoothGrad(model: ModelLike, inputs: tf.Tensor, options: SmoothGradOptions = {}): Attribution<SmoothGradExtras> {
   const where = 'smoothGrad';
   const { samples = 50, noiseLevel = 0.15, variant = 'smoothGrad', absolute = true, reduce = 'none', of = 'score', seed = 0, batchSize = 64 } = options;
-  const m = explainedModel(where, model, inputs, options.target);
+  const m = explainedModel(where, model, inputs, { target: options.target, explain: options.explain });
   checkInteger(where, 'options.samples', samples, 1);
   if (!(typeof noiseLevel === 'number' && noiseLevel >= 0 && Number.isFinite(noiseLevel))) {
     throw new Error(`${where}: options.noiseLevel must be a finite number ≥ 0 (a fraction of the input range); got ${noiseLevel}`);
@@ -104,5 +112,6 @@ export function smoothGrad(model: ModelLike, inputs: tf.Tensor, options: SmoothG
     out[i] = variant === 'smoothGrad' ? (absolute ? Math.abs(mean) : mean) : variant === 'smoothGradSquared' ? meanSq : Math.max(0, meanSq - mean * mean);
   }
   const values = tf.tidy(() => reduceChannels(tf.tensor(out, inputs.shape), reduce));
-  return createAttribution(variant, values, m.target, { samples, noiseLevel, variant, absolute, reduce, of, seed, batchSize }, { sigma }, nonFiniteScores);
+  const score = m.scores(inputs, m.target, batchSize);
+  return createAttribution({ method: variant, values, target: m.target, explained: m.explained, score, squared: variant !== 'smoothGrad', options: { samples, noiseLevel, variant, absolute, reduce, of, seed, batchSize }, extras: { sigma }, nonFiniteScores });
 }

@@ -18,7 +18,7 @@
 import { tf } from '../../../engine/tf';
 import { type Attribution, createAttribution, type ModelLike, type Target } from '../../core/attribution';
 import { checkChoice, checkInteger } from '../../../checks';
-import { countNonFinite, explainedModel } from '../../core/explainedModel';
+import { countNonFinite, explainedModel, type ExplainScore } from '../../core/explainedModel';
 import { weightedRidge } from './ridge';
 import { type LimeFill, type LimeSamples, imageSamples, tabularSamples, tokenSamples } from './samples';
 import { type Segmentation, slic } from './slic';
@@ -58,6 +58,8 @@ export interface LimeOptions {
   scale?: number | number[];
   /** tokens: the id that replaces a removed token; default 0. */
   maskToken?: number;
+  /** Explain the `logit` (default for a model ending in softmax/sigmoid) or the `probability`. */
+  explain?: ExplainScore;
 }
 
 function kindOf(where: string, inputs: tf.Tensor, kind: LimeKind | undefined): LimeKind {
@@ -98,12 +100,39 @@ function kernelWeights(s: LimeSamples, rows: number, distance: LimeDistance, wid
  *   top-k features: [n, h, w, 1] for images, [n, d] otherwise), `kernelWidth`, and for images
  *   `segments` (one {@link Segmentation} per example).
  */
-export function lime(model: ModelLike, inputs: tf.Tensor, options: LimeOptions = {}): Attribution {
+/** Method-specific results of {@link lime}. */
+export interface LimeExtras {
+  /** Surrogate weight of each feature, per example. */
+  weights: number[][];
+  /** Surrogate intercept per example. */
+  intercept: number[];
+  /** Weighted R² of the surrogate per example (NaN for a flat neighbourhood or non-finite scores). */
+  r2: number[];
+  /** Indices of the top-k features (positive weight, largest first) per example. */
+  topK: number[][];
+  /** 1 on the top-k features: [n, h, w, 1] for images, [n, d] otherwise. */
+  mask: tf.Tensor;
+  /** Kernel width used per example. */
+  kernelWidth: number[];
+  /** Standard deviation of the black box's scores over each example's samples: how much it moved. */
+  scoreStd: number[];
+  /**
+   * Per example: the black box's score did not move over the neighbourhood (std ≤ 1e-6·(1 + |mean|)),
+   * so there is nothing to explain and the surrogate's weights and R² mean nothing.
+   */
+  flat: boolean[];
+  /** Non-finite black-box scores per example (that example's fit is NaN; the others are unaffected). */
+  nonFiniteScores: number[];
+  /** SLIC superpixels per example (images only). */
+  segments?: Segmentation[];
+}
+
+export function lime(model: ModelLike, inputs: tf.Tensor, options: LimeOptions = {}): Attribution<LimeExtras> {
   const where = 'lime';
   const kind = kindOf(where, inputs, options.kind);
   const { samples = 1000, alpha = 1, topK = 5, seed = 0, batchSize = 256, segments = 50, compactness = 10, fill = 0, scale = 1, maskToken = 0 } = options;
   const distance = options.distance ?? (kind === 'tabular' ? 'l2' : 'cosine');
-  const m = explainedModel(where, model, inputs, options.target, { ranks: [kind === 'image' ? 4 : 2], expected: kind === 'image' ? 'images [n, h, w, c]' : 'a batch [n, d]' });
+  const m = explainedModel(where, model, inputs, { target: options.target, explain: options.explain, rule: { ranks: [kind === 'image' ? 4 : 2], expected: kind === 'image' ? 'images [n, h, w, c]' : 'a batch [n, d]' } });
   checkInteger(where, 'options.samples', samples, 2);
   checkChoice(where, 'options.distance', distance, ['cosine', 'l2'] as const);
   checkInteger(where, 'options.topK', topK, 0);
@@ -127,8 +156,10 @@ export function lime(model: ModelLike, inputs: tf.Tensor, options: LimeOptions =
   const r2: number[] = [];
   const top: number[][] = [];
   const segs: Segmentation[] = [];
-  let nonFiniteScores = 0;
-  let width = 0;
+  const nonFiniteScores: number[] = [];
+  const widths: number[] = [];
+  const scoreStd: number[] = [];
+  const flat: boolean[] = [];
   for (let e = 0; e < n; e++) {
     const x = inputs.slice(e, 1);
     let s: LimeSamples;
@@ -152,10 +183,17 @@ export function lime(model: ModelLike, inputs: tf.Tensor, options: LimeOptions =
       s.dispose();
       x.dispose();
     }
-    nonFiniteScores += countNonFinite(y);
-    width = options.kernelWidth ?? (distance === 'cosine' ? 0.25 : 0.75 * Math.sqrt(s.d));
+    const bad = countNonFinite(y);
+    nonFiniteScores.push(bad);
+    const mean = y.reduce((a, b) => a + b, 0) / samples;
+    const std = Math.sqrt(y.reduce((a, b) => a + (b - mean) * (b - mean), 0) / samples);
+    scoreStd.push(std);
+    flat.push(bad === 0 && std <= 1e-6 * (1 + Math.abs(mean)));
+    const width = options.kernelWidth ?? (distance === 'cosine' ? 0.25 : 0.75 * Math.sqrt(s.d));
+    widths.push(width);
     const pi = kernelWeights(s, samples, distance, width);
-    const fit = nonFiniteScores > 0 ? { coef: new Array<number>(s.d).fill(NaN), intercept: NaN, r2: NaN } : weightedRidge(s.Z, s.d, y, pi, alpha);
+    const fit = bad > 0 ? { coef: new Array<number>(s.d).fill(NaN), intercept: NaN, r2: NaN } : weightedRidge(s.Z, s.d, y, pi, alpha);
+    if (flat[e]) fit.r2 = NaN;
     weights.push(fit.coef);
     intercept.push(fit.intercept);
     r2.push(fit.r2);
@@ -163,16 +201,19 @@ export function lime(model: ModelLike, inputs: tf.Tensor, options: LimeOptions =
     top.push(order.slice(0, topK).map(([, j]) => j));
   }
   const { values, mask } = spread(kind, inputs.shape, weights, top, segs);
-  const extras: Record<string, unknown> = { weights, intercept, r2, topK: top, mask, kernelWidth: width };
+  const extras: LimeExtras = { weights, intercept, r2, topK: top, mask, kernelWidth: widths, scoreStd, flat, nonFiniteScores };
   if (kind === 'image') extras.segments = segs;
-  return createAttribution(
-    'lime',
+  const score = m.scores(inputs, m.target, batchSize);
+  return createAttribution({
+    method: 'lime',
     values,
-    m.target,
-    { kind, samples, distance, kernelWidth: width, alpha, topK, seed, batchSize, segments: typeof segments === 'number' ? segments : 'given', compactness, fill, scale, maskToken },
+    target: m.target,
+    explained: m.explained,
+    score,
+    options: { kind, samples, distance, kernelWidth: options.kernelWidth ?? 'default', alpha, topK, seed, batchSize, segments: typeof segments === 'number' ? segments : 'given', compactness, fill, scale, maskToken },
     extras,
-    nonFiniteScores,
-  );
+    nonFiniteScores: nonFiniteScores.reduce((a, b) => a + b, 0),
+  });
 }
 
 /** Feature weights → per-input values, and the top-k features → a 0/1 mask. */
