@@ -28,3 +28,16 @@ export function packageRoot(): string | undefined {
   }
   return root ?? undefined;
 }
+
+/**
+ * `data/generated` of the project, or `$XAI_DATA_DIR` when set: where cached models and generated
+ * datasets live (see data/README.md).
+ *
+ * @example
+ * ```ts
+ * path.join(generatedDir(), 'course-cnn');
+ * ```
+ */
+export function generatedDir(): string {
+  return process.env.XAI_DATA_DIR ?? path.join(packageRoot() ?? process.cwd(), 'data', 'generated');
+}

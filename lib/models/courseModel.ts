@@ -4,10 +4,11 @@
  * written by a file IOHandler: no tfjs-node needed) and loaded in well under a second afterwards.
  * Every course notebook explains this same model and the same test digits ({@link courseDigits}).
  *
- * Training budget (the recipe, fixed): the 7,996 `train` digits plus two copies shifted by up to
- * ±2 pixels (23,988 images; LeCun et al. 1998 used such distortions), 4 epochs at batch 32 and learning
- * rate 3e-3, then 2 epochs at batch 64 and 3e-4, Adam, weights seeded. A saved model that is corrupt or
- * of another recipe version is retrained with a one-line note.
+ * Training budget ({@link COURSE_RECIPE}): the 7,996 `train` digits plus two copies shifted by up to
+ * ±2 pixels (23,988 images; LeCun et al. 1998 used such distortions), Adam, 4 epochs at batch 32 and
+ * learning rate 3e-3, 2 at batch 64 and 1e-3, 2 at batch 64 and 3e-4 (8 epochs, ~190,000 images seen),
+ * weights seeded: 98.25% on the held-out digits. A saved model that is corrupt or of another recipe
+ * version is retrained with a one-line note.
  *
  * @example
  * ```ts
@@ -20,12 +21,14 @@ import * as path from 'path';
 import { tf } from '../engine/tf';
 import { loadMnist, type MnistSet } from '../data/mnist';
 import { seededRandom } from '../data/permutation';
-import { packageRoot } from '../packageRoot';
+import { generatedDir } from '../packageRoot';
+
+export { generatedDir };
 import { referenceCnn } from './referenceCnn';
 import { evaluate, train } from './train';
 
 /** Version of the training recipe: a saved model of another version is retrained. */
-export const COURSE_MODEL_VERSION = 1;
+export const COURSE_MODEL_VERSION = 2;
 
 /** What {@link courseModel} returns. */
 export interface CourseModel {
@@ -55,11 +58,6 @@ interface Meta {
   version: number;
   accuracy: number;
   trainedMs: number;
-}
-
-/** `data/generated` of the project (or `$XAI_DATA_DIR`): where cached models and data live. */
-export function generatedDir(): string {
-  return process.env.XAI_DATA_DIR ?? path.join(packageRoot() ?? process.cwd(), 'data', 'generated');
 }
 
 /** An IOHandler that writes model.json and weights.bin into `dir` (what tfjs-node's file:// does). */
@@ -119,17 +117,35 @@ function shiftedCopies(images: tf.Tensor4D, copies: number, seed: number): tf.Te
   return out;
 }
 
+/** One phase of the course model's training: epochs at a batch size and learning rate. */
+export interface TrainingPhase {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+}
+
+/** The course model's training recipe (version {@link COURSE_MODEL_VERSION}). */
+export const COURSE_RECIPE: { seed: number; shiftedCopies: number; phases: TrainingPhase[] } = {
+  seed: 1,
+  shiftedCopies: 2,
+  phases: [
+    { epochs: 4, batchSize: 32, learningRate: 3e-3 },
+    { epochs: 2, batchSize: 64, learningRate: 1e-3 },
+    { epochs: 2, batchSize: 64, learningRate: 3e-4 },
+  ],
+};
+
 async function trainCourseModel(quiet: boolean): Promise<{ model: tf.LayersModel; accuracy: number }> {
+  const { seed, phases } = COURSE_RECIPE;
   const tr = loadMnist({ split: 'train' });
   const te = loadMnist({ split: 'test' });
-  const shifted = shiftedCopies(tr.images, 2, 1);
+  const shifted = shiftedCopies(tr.images, COURSE_RECIPE.shiftedCopies, seed);
   const x = tf.concat([tr.images, ...shifted], 0);
-  const y = tf.concat([tr.labels, tr.labels, tr.labels], 0);
+  const y = tf.concat([tr.labels, ...shifted.map(() => tr.labels)], 0);
   tf.dispose([...shifted, tr.images, tr.labels]);
-  const model = referenceCnn({ seed: 1 });
+  const model = referenceCnn({ seed });
   try {
-    await train(model, x, y, { epochs: 4, batchSize: 32, learningRate: 3e-3, shuffle: 100, quiet });
-    await train(model, x, y, { epochs: 2, batchSize: 64, learningRate: 3e-4, shuffle: 200, quiet });
+    for (const [k, p] of phases.entries()) await train(model, x, y, { ...p, shuffle: 100 * (k + 1), quiet });
     return { model, accuracy: evaluate(model, te.images, te.labels).accuracy };
   } catch (e) {
     model.dispose();

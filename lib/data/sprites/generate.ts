@@ -20,7 +20,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
 import { checkChoice } from '../../checks';
-import { packageRoot } from '../../packageRoot';
+import { generatedDir } from '../../packageRoot';
 import { drawCreature } from './creature';
 import { sampleGenes, SPRITE_CLASSES, type SpriteClass } from './genes';
 import { SpriteRandom } from './random';
@@ -95,7 +95,7 @@ export const SPRITE_MASKS = 'masks.bin';
 
 /** Default folder of a variant: `data/generated/pokemon-digimon[-watermark]` in the project (e.g. `defaultSpriteDir('watermark')`). */
 export function defaultSpriteDir(variant: SpriteVariant = 'story'): string {
-  return path.join(packageRoot() ?? process.cwd(), 'data', 'generated', variant === 'story' ? 'pokemon-digimon' : 'pokemon-digimon-watermark');
+  return path.join(generatedDir(), variant === 'story' ? 'pokemon-digimon' : 'pokemon-digimon-watermark');
 }
 
 function settings(options: SpriteOptions): Omit<SpriteManifest, 'files' | 'version'> & { dir: string } {
