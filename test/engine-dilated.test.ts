@@ -13,6 +13,8 @@
  *    both dilated kernels by the learning rate against the sign of its finite-difference gradient.
  */
 import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as path from 'path';
 import { tf, ready } from '../lib/engine';
 import { seededRandom } from '../lib/data/permutation';
 import { saliency } from '../lib/explain/local/saliency';
@@ -164,6 +166,25 @@ describe('gradients of dilated convolutions (tslab-xai, every backend)', functio
     assert.ok(dilated.includes('Transpose') && dilated.includes('Conv2DBackpropFilter'), `dilation 2 ran ${dilated}`);
   });
 
+  it('are registered by ready() on the cpu backend too (a fresh process that never loads wasm)', () => {
+    const engine = path.join(__dirname, '..', 'lib', 'engine');
+    const script = `
+      const { tf, ready } = require(${JSON.stringify(engine)});
+      ready({ backend: 'cpu', verbose: false }).then((info) => {
+        const x = tf.ones([1, 5, 5, 1]);
+        const w = tf.ones([2, 2, 1, 1]);
+        const dx = tf.grad((z) => tf.conv2d(z, w, 1, 'valid', 'NHWC', 2).sum())(x);
+        console.log(JSON.stringify({ backend: tf.getBackend(), dx: Array.from(dx.dataSync()) }));
+      });`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { backend: string; dx: number[] };
+    assert.strictEqual(out.backend, 'cpu');
+    // y[i,j] = x[i,j] + x[i,j+2] + x[i+2,j] + x[i+2,j+2] over i, j in 0..2: ∂Σy/∂x[r,c] = (#taps on row r)·(#taps on column c)
+    const taps = [1, 1, 2, 1, 1];
+    assert.deepStrictEqual(out.dx, taps.flatMap((a) => taps.map((b) => a * b)));
+  });
+
   it('equal central finite differences on the cpu backend (conv, depthwise, fused with bias; same / valid / explicit padding)', async () => {
     const cases: Case[] = [
       { x: [2, 7, 6, 2], filter: [3, 2, 2, 3], dilations: [2, 3], pad: 'same', depthwise: false, bias: false, activation: 'linear' },
@@ -204,6 +225,22 @@ describe('gradients of dilated convolutions (tslab-xai, every backend)', functio
         tf.dispose([...params, r, ...analytic]);
         if (!c.bias) b.dispose();
       });
+      assert.strictEqual(tf.memory().numTensors, before, 'tensors leaked');
+    });
+  });
+
+  it('with NCHW data (cpu: the wasm backend has no NCHW convolution) equal the NHWC gradients transposed', async () => {
+    await onCpu(() => {
+      const before = tf.memory().numTensors;
+      const err = tf.tidy(() => {
+        const x = normal([2, 6, 7, 3], 1) as tf.Tensor4D;
+        const w = normal([2, 3, 3, 4], 2) as tf.Tensor4D;
+        const f = (format: 'NHWC' | 'NCHW') => (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same', format, [2, 3]).square().sum();
+        const [gx, gw] = tf.grads(f('NCHW'))([tf.transpose(x, [0, 3, 1, 2]), w]);
+        const [hx, hw] = tf.grads(f('NHWC'))([x, w]);
+        return Math.max(relativeError(tf.transpose(gx, [0, 2, 3, 1]).dataSync(), hx.dataSync()), relativeError(gw.dataSync(), hw.dataSync()));
+      });
+      assert.ok(err <= 1e-5, `NCHW vs NHWC: ${err}`);
       assert.strictEqual(tf.memory().numTensors, before, 'tensors leaked');
     });
   });
