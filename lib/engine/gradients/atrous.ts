@@ -44,24 +44,26 @@ export function isDilated(dilations: number | [number, number] | null | undefine
 
 /**
  * Zero-pads `x` [n, h, w, c] by (top, bottom, left, right), then at the bottom and right up to
- * multiples of (dₕ, d_w), and splits it into its phases: [dₕ·d_w·n, H/dₕ, W/d_w, c] with phase
- * (r, s) of example b at batch index (r·d_w + s)·n + b — tfjs's `spaceToBatchND` order.
+ * multiples of (dₕ, d_w), and splits it into its phases: [d_w·dₕ·n, H/dₕ, W/d_w, c] with phase
+ * (r, s) of example b at batch index (s·dₕ + r)·n + b. Only rank-3 transposes (the wasm backend
+ * runs those fast, rank 5–6 ten times slower).
  */
 function toPhases(x: tf.Tensor4D, [dh, dw]: [number, number], [top, bottom, left, right]: number[]): tf.Tensor4D {
   const [n, h, w, c] = x.shape;
-  const H = Math.ceil((h + top + bottom) / dh) * dh;
-  const W = Math.ceil((w + left + right) / dw) * dw;
-  const padded = tf.pad(x, [[0, 0], [top, H - h - top], [left, W - w - left], [0, 0]]);
-  const split = tf.transpose(tf.reshape(padded, [n, H / dh, dh, W / dw, dw, c]), [2, 4, 0, 1, 3, 5]);
-  return tf.reshape(split, [dh * dw * n, H / dh, W / dw, c]);
+  const [hq, wq] = [Math.ceil((h + top + bottom) / dh), Math.ceil((w + left + right) / dw)];
+  const padded = tf.pad(x, [[0, 0], [top, hq * dh - h - top], [left, wq * dw - w - left], [0, 0]]);
+  const rows = tf.transpose(tf.reshape(padded, [n * hq, dh, wq * dw * c]), [1, 0, 2]); // [dh, n, hq, wq, dw, c]
+  const cols = tf.transpose(tf.reshape(rows, [dh * n * hq * wq, dw, c]), [1, 0, 2]); // [dw, dh, n, hq, wq, c]
+  return tf.reshape(cols, [dw * dh * n, hq, wq, c]);
 }
 
-/** The inverse of {@link toPhases} without the crop: [dₕ·d_w·n, h, w, c] → [n, h·dₕ, w·d_w, c]. */
+/** The inverse of {@link toPhases} without the crop: [d_w·dₕ·n, h, w, c] → [n, h·dₕ, w·d_w, c]. */
 function fromPhases(p: tf.Tensor4D, [dh, dw]: [number, number]): tf.Tensor4D {
   const [b, h, w, c] = p.shape;
   const n = b / (dh * dw);
-  const merged = tf.transpose(tf.reshape(p, [dh, dw, n, h, w, c]), [2, 3, 0, 4, 1, 5]);
-  return tf.reshape(merged, [n, h * dh, w * dw, c]);
+  const cols = tf.transpose(tf.reshape(p, [dw, dh * n * h * w, c]), [1, 0, 2]); // [dh, n, h, w, dw, c]
+  const rows = tf.transpose(tf.reshape(cols, [dh, n * h, w * dw * c]), [1, 0, 2]); // [n, h, dh, w, dw, c]
+  return tf.reshape(rows, [n, h * dh, w * dw, c]);
 }
 
 const toNhwc = (t: tf.Tensor4D) => tf.transpose(t, [0, 2, 3, 1]) as tf.Tensor4D;
@@ -90,21 +92,25 @@ export function atrousGradient(x: tf.Tensor4D, filter: tf.Tensor4D, dy: tf.Tenso
     const info = tf.backend_util.computeConv2DInfo(xs.shape, filter.shape, 1, dilations, attrs.pad, attrs.dimRoundingMode, depthwise);
     const { top, bottom, left, right } = info.padInfo;
     const [kh, kw] = filter.shape;
-    const xp = toPhases(xs, dilations, [top, bottom, left, right]);
-    // each phase of the output is a 'valid' convolution of a phase of the input: (Hq − kₕ + 1) rows
-    const [, hq, wq] = xp.shape;
+    // phase rows/columns of the padded input; each phase of the output is a 'valid' convolution of
+    // a phase of the input, (hq − kₕ + 1) rows by (wq − k_w + 1) columns
+    const hq = Math.ceil((xs.shape[1] + top + bottom) / dilations[0]);
+    const wq = Math.ceil((xs.shape[2] + left + right) / dilations[1]);
     const [ho, wo] = [hq - kh + 1, wq - kw + 1];
+    const phases = dilations[0] * dilations[1] * xs.shape[0];
     const dyp = toPhases(dys, dilations, [0, ho * dilations[0] - info.outHeight, 0, wo * dilations[1] - info.outWidth]);
     const common = { strides: 1, pad: 'valid', dimRoundingMode: undefined };
     const run = (name: string, inputs: tf.NamedTensorMap, extra: object) => tf.engine().runKernel(name, inputs, { ...common, ...extra } as never) as tf.Tensor4D;
     if (part === 'filter') {
+      const xp = toPhases(xs, dilations, [top, bottom, left, right]);
       return depthwise
         ? run('DepthwiseConv2dNativeBackpropFilter', { x: xp, dy: dyp }, { dilations: 1, filterShape: filter.shape })
         : run('Conv2DBackpropFilter', { x: xp, dy: dyp }, { dataFormat: 'NHWC', filterShape: filter.shape });
     }
+    const inputShape = [phases, hq, wq, xs.shape[3]];
     const dxp = depthwise
-      ? run('DepthwiseConv2dNativeBackpropInput', { dy: dyp, filter }, { dilations: 1, inputShape: xp.shape })
-      : run('Conv2DBackpropInput', { dy: dyp, filter }, { dataFormat: 'NHWC', inputShape: xp.shape });
+      ? run('DepthwiseConv2dNativeBackpropInput', { dy: dyp, filter }, { dilations: 1, inputShape })
+      : run('Conv2DBackpropInput', { dy: dyp, filter }, { dataFormat: 'NHWC', inputShape });
     const dx = tf.slice(fromPhases(dxp, dilations), [0, top, left, 0], xs.shape);
     return nchw ? (tf.transpose(dx, [0, 3, 1, 2]) as tf.Tensor4D) : dx;
   });
