@@ -10,6 +10,7 @@
 import * as path from 'path';
 import { tf } from './tf';
 import { registerWasmKernels } from './kernels';
+import { registerDilatedGradients } from './gradients';
 
 /** Which backend tslab-xai can run on. `node` is `@tensorflow/tfjs-node` (native libtensorflow). */
 export type BackendName = 'node' | 'wasm' | 'cpu';
@@ -76,6 +77,7 @@ async function activate(name: BackendName): Promise<EngineInfo | string> {
   }
   if (!ok) return `backend '${tfName}' failed to initialise`;
   await tf.ready();
+  registerDilatedGradients(); // every backend: Conv2D / DepthwiseConv2dNative gradients with dilation > 1
   const { added: kernelsAdded, replaced: kernelsReplaced, gradients: gradientsReplaced } = name === 'wasm' ? registerWasmKernels() : { added: [], replaced: [], gradients: [] };
   if (name === 'cpu') quietCpuBanner();
   return {
