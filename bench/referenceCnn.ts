@@ -1,5 +1,5 @@
 /**
- * The three workloads of `../shared/anchors/reference_cnn.py` (PyTorch on the CPU), with the same
+ * The three workloads of `bench/reference/reference_cnn.py` (PyTorch on the CPU), with the same
  * model, data, sizes and repetitions, so that `npm run bench` can be read as ratios against it:
  *
  *   cnn-train    : train() for 2 epochs, batch 64, Adam 1e-3, on 2000 digits (the first 200 of

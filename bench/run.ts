@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: one JSON line per workload, `{"name", "ms", "backend", …extra}`, `ms` the best of
- * the workload's repetitions. First the three workloads of `../shared/anchors/reference_cnn.py`
+ * the workload's repetitions. First the three workloads of `bench/reference/reference_cnn.py`
  * (see `referenceCnn.ts`), then every module in `bench/workloads/` that exports `workloads`.
  *
  *   node dist/bench/run.js                        all workloads

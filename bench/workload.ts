@@ -1,6 +1,6 @@
 /**
  * What a benchmark workload is. `bench/run.ts` times `run` `reps` times (default 3) and prints the
- * best, as `../shared/anchors/reference_cnn.py` does. Put a module exporting
+ * best, as `bench/reference/reference_cnn.py` does. Put a module exporting
  * `workloads: Workload[]` in `bench/workloads/` and `npm run bench` finds it.
  *
  * @example

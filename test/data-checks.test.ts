@@ -32,7 +32,7 @@ describe('small public helpers: results and named failures', () => {
     assert.strictEqual(trapezoidArea([0, 0.5, 1], [1, 0.5, 0]), 0.5);
     assert.throws(() => trapezoidArea([0, 1], [1]), /trapezoidArea: x has 2 values but y has 1/);
     assert.deepStrictEqual(integrationPoints('trapezoid', 3), { alphas: [0, 0.5, 1], weights: [0.25, 0.5, 0.25] });
-    assert.throws(() => integrationPoints('simpson' as never, 3), /integrationPoints: rule must be one of left, right, middle, trapezoid; got "simpson"/);
+    assert.throws(() => integrationPoints('simpson' as never, 3), /integrationPoints: rule must be one of left, right, middle, trapezoid, gaussLegendre; got "simpson"/);
     assert.throws(() => integrationPoints('trapezoid', 1), /integrationPoints: steps must be an integer ≥ 2; got 1/);
     const before = tf.memory().numTensors;
     const t = tf.ones([1, 2, 2, 3]);

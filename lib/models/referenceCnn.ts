@@ -1,6 +1,6 @@
 /**
  * The small reference CNN every lecture notebook and benchmark uses (the same network as
- * `../shared/anchors/reference_cnn.py`): conv 3×3×16 valid + relu, maxpool 2, conv 3×3×32 same +
+ * `bench/reference/reference_cnn.py`): conv 3×3×16 valid + relu, maxpool 2, conv 3×3×32 same +
  * relu, maxpool 2, flatten, dense 10 softmax.
  *
  * @example
