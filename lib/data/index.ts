@@ -3,3 +3,4 @@ export * from './permutation';
 export * from './pixelBox';
 export * from './imageFolder';
 export * from './sprites';
+export * from './text';

@@ -1,0 +1,4 @@
+export * from './universalTags';
+export * from './brown';
+export * from './vocabulary';
+export * from './silverEntities';

@@ -1,0 +1,74 @@
+/**
+ * A word vocabulary: the most frequent words of a corpus, special tokens first, every other word
+ * mapped to the unknown token (and counted, so a model's input is never silently changed).
+ *
+ * @example
+ * ```ts
+ * const vocab = buildVocabulary(loadBrown().sentences.map((s) => s.words), { maxSize: 8000 });
+ * const { ids, unknown } = vocab.encode(['The', 'jury', 'zyzzyva']);   // unknown: 1
+ * ```
+ */
+
+/** The special tokens, in this order at ids 0–3. */
+export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[MASK]'] as const;
+
+/** A vocabulary built by {@link buildVocabulary}. */
+export interface Vocabulary {
+  /** Tokens by id: the special tokens, then words by decreasing frequency. */
+  readonly tokens: readonly string[];
+  /** Corpus count of each token (0 for the special tokens). */
+  readonly counts: readonly number[];
+  /** Whether words are lower-cased before lookup. */
+  readonly lowercase: boolean;
+  readonly pad: number;
+  readonly unk: number;
+  readonly cls: number;
+  readonly mask: number;
+  /** The id of a word ({@link Vocabulary.unk} when it is not in the vocabulary). */
+  id(word: string): number;
+  /** Ids of the words, and how many of them were unknown. */
+  encode(words: readonly string[]): { ids: number[]; unknown: number };
+}
+
+/** Options of {@link buildVocabulary}. */
+export interface VocabularyOptions {
+  /** Largest vocabulary, special tokens included; default 8000. */
+  maxSize?: number;
+  /** Leave out words seen fewer times; default 1. */
+  minCount?: number;
+  /** Lower-case words; default true. */
+  lowercase?: boolean;
+}
+
+/** Builds a {@link Vocabulary} from tokenized sentences (ties in frequency broken alphabetically). */
+export function buildVocabulary(sentences: readonly (readonly string[])[], options: VocabularyOptions = {}): Vocabulary {
+  const { maxSize = 8000, minCount = 1, lowercase = true } = options;
+  if (!Number.isInteger(maxSize) || maxSize <= SPECIAL_TOKENS.length) throw new Error(`buildVocabulary: options.maxSize must be an integer > ${SPECIAL_TOKENS.length}; got ${maxSize}`);
+  if (!Number.isInteger(minCount) || minCount < 1) throw new Error(`buildVocabulary: options.minCount must be an integer ≥ 1; got ${minCount}`);
+  if (!Array.isArray(sentences)) throw new Error('buildVocabulary: sentences must be an array of word arrays');
+  const norm = (w: string) => (lowercase ? w.toLowerCase() : w);
+  const freq = new Map<string, number>();
+  for (const s of sentences) for (const w of s) freq.set(norm(w), (freq.get(norm(w)) ?? 0) + 1);
+  const words = [...freq.entries()]
+    .filter(([w, c]) => c >= minCount && !(SPECIAL_TOKENS as readonly string[]).includes(w))
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, maxSize - SPECIAL_TOKENS.length);
+  const tokens = [...SPECIAL_TOKENS, ...words.map(([w]) => w)];
+  const counts = [...SPECIAL_TOKENS.map(() => 0), ...words.map(([, c]) => c)];
+  const index = new Map(tokens.map((t, i) => [t, i]));
+  const id = (w: string) => index.get(norm(w)) ?? 1;
+  return {
+    tokens,
+    counts,
+    lowercase,
+    pad: 0,
+    unk: 1,
+    cls: 2,
+    mask: 3,
+    id,
+    encode(ws) {
+      const ids = ws.map(id);
+      return { ids, unknown: ids.filter((i, k) => i === 1 && norm(ws[k]) !== '[unk]').length };
+    },
+  };
+}
