@@ -53,14 +53,14 @@ describe('local methods: bad input fails early, naming the argument', () => {
 
   it('integratedGradients: steps ≤ 0, a baseline of another shape, an unknown rule or baseline', () => {
     assertNoLeak(() => {
-      assert.throws(() => integratedGradients(model, x, { steps: 0 }), /integratedGradients: options\.steps must be an integer ≥ 2; got 0/);
+      assert.throws(() => integratedGradients(model, x, { steps: 0 }), /integratedGradients: options\.steps must be an integer ≥ 1; got 0/);
       assert.throws(() => integratedGradients(model, x, { steps: -3, rule: 'left' }), /options\.steps must be an integer ≥ 1; got -3/);
-      assert.throws(() => integratedGradients(model, x, { steps: 1 }), /options\.steps must be an integer ≥ 2; got 1/);
+      assert.throws(() => integratedGradients(model, x, { steps: 1, rule: 'trapezoid' }), /options\.steps must be an integer ≥ 2; got 1/);
       const other = tf.zeros([2, 14, 14, 1]);
       assert.throws(() => integratedGradients(model, x, { baseline: other }), /integratedGradients: options\.baseline has shape \[2,14,14,1\] but inputs has shape \[2,28,28,1\]/);
       other.dispose();
       assert.throws(() => integratedGradients(model, x, { baseline: 'grey' as never }), /options\.baseline must be 'black', 'white', 'blurred', 'uniform', a number or a tf\.Tensor/);
-      assert.throws(() => integratedGradients(model, x, { rule: 'simpson' as never }), /options\.rule must be one of left, right, middle, trapezoid; got "simpson"/);
+      assert.throws(() => integratedGradients(model, x, { rule: 'simpson' as never }), /options\.rule must be one of left, right, middle, trapezoid, gaussLegendre; got "simpson"/);
       assert.throws(() => integratedGradients(model, x, { internalBatchSize: 0 }), /options\.internalBatchSize must be an integer ≥ 1/);
     });
   });

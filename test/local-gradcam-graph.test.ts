@@ -15,6 +15,7 @@ function camFromDefinition(a: tf.Tensor, score: (z: tf.Tensor) => tf.Scalar): nu
 }
 
 /**
+ * The references are built from the softmax output, so these tests explain the probability (`explain: 'probability'`).
  * x [n,4,4,1] → A = conv 1×1 (2 filters) → r = relu(A) → B = conv 1×1 of r → add(B, r) → global average pool → dense softmax.
  * Both conv layers and the dense layer have known weights, so y(A) and y(B) can be written with tensor ops.
  */
@@ -101,18 +102,18 @@ describe('gradCam on graphs of layers (branches, skip connections)', () => {
     assertClose(predicted, byOps, 1e-5, 'the tensor-op model reproduces model.predict');
     assert.ok(atA.some((v) => v > 1e-4) && atA.some((v) => v < -1e-4), 'the reference map has both signs (relu: false is tested)');
     explainWithoutLeak(
-      () => gradCam(model, x, { target: t, layer: 'A', relu: false, upsample: false }),
+      () => gradCam(model, x, { target: t, layer: 'A', relu: false, upsample: false, explain: 'probability' }),
       (a) => {
         assert.deepStrictEqual(a.values.shape, [3, 4, 4, 1]);
         assertClose(a.values.dataSync(), atA, 1e-5, 'Grad-CAM at A');
       },
     );
     explainWithoutLeak(
-      () => gradCam(model, x, { target: t, layer: 'B', relu: false, upsample: false }),
+      () => gradCam(model, x, { target: t, layer: 'B', relu: false, upsample: false, explain: 'probability' }),
       (a) => assertClose(a.values.dataSync(), atB, 1e-5, 'Grad-CAM at B'),
     );
     explainWithoutLeak(
-      () => gradCam(model, x, { target: t, layer: 'A', upsample: false }),
+      () => gradCam(model, x, { target: t, layer: 'A', upsample: false, explain: 'probability' }),
       (a) => assertClose(a.values.dataSync(), atA.map((v) => Math.max(0, v)), 1e-5, 'Grad-CAM at A with relu'),
     );
     x.dispose();
@@ -125,7 +126,7 @@ describe('gradCam on graphs of layers (branches, skip connections)', () => {
     const ours = (layer?: string) => {
       let v: number[] = [];
       explainWithoutLeak(
-        () => gradCam(model, x, { target: t, layer, relu: false, upsample: false }),
+        () => gradCam(model, x, { target: t, layer, relu: false, upsample: false, explain: 'probability' }),
         (a) => {
           assert.deepStrictEqual(a.values.shape.slice(0, 3), [2, 8, 8]);
           v = Array.from(a.values.dataSync());
