@@ -8,12 +8,12 @@
  * (`true`) tslab behaves as before.
  *
  * Kernel › Interrupt stops the library's loops and synchronous cells and leaves the kernel and its
- * variables usable (interrupt.ts, engineState.ts); iopub messages are queued instead of lost
- * when zeromq is busy (iopub.ts).
+ * variables usable (interrupt.ts, engineState.ts); stream output is coalesced and iopub
+ * messages are queued instead of lost when zeromq is busy (iopub.ts).
  */
 /* eslint-disable @typescript-eslint/no-var-requires */
 import { installInterrupt } from './interrupt';
-import { installOrderedIopub } from './iopub';
+import { installCoalescedStreams, installOrderedIopub } from './iopub';
 
 type ExecReq = { stop_on_error?: boolean };
 type Handler = {
@@ -40,6 +40,7 @@ proto.handleExecute = async function (this: Handler, req, ws, wd) {
 };
 
 installInterrupt(proto);
+installCoalescedStreams(proto as never);
 installOrderedIopub();
 
 process.argv = [process.argv[0], require.resolve('tslab/bin/tslab'), 'kernel', ...process.argv.slice(2)];

@@ -97,7 +97,8 @@ def run_step(km, kc, step):
 def main():
     scenario = json.load(sys.stdin)
     km = KernelManager(kernel_name=scenario.get("kernel", "tslab-xai"))
-    km.start_kernel(cwd=scenario.get("cwd"))
+    # the kernel's own stdout (not a cell's) must not mix with the JSON result on ours
+    km.start_kernel(cwd=scenario.get("cwd"), stdout=sys.stderr)
     kc = km.client()
     kc.start_channels()
     results = []
