@@ -6,10 +6,18 @@
  * (Jupyter's "run all, continue on error", nbclient with `allow_errors`) then gets them aborted.
  * Here a request with `stop_on_error: false` runs whatever the previous cell did; with the default
  * (`true`) tslab behaves as before.
+ *
+ * Kernel › Interrupt stops the library's loops and synchronous cells and leaves the kernel and its
+ * variables usable (interrupt.ts, engineState.ts); stream output is coalesced and iopub
+ * messages are queued instead of lost when zeromq is busy (iopub.ts).
  */
 /* eslint-disable @typescript-eslint/no-var-requires */
+import { installInterrupt } from './interrupt';
+import { installCoalescedStreams, installOrderedIopub } from './iopub';
+
 type ExecReq = { stop_on_error?: boolean };
 type Handler = {
+  executor: { interrupt(): void };
   execQueue: { add<T>(fn: () => Promise<T>): Promise<T> };
   handleExecuteImpl(req: ExecReq, ws: unknown, wd: unknown): Promise<unknown>;
   handleExecute(req: ExecReq, ws: unknown, wd: unknown): Promise<{ status: string; execution_count?: number }>;
@@ -30,6 +38,10 @@ proto.handleExecute = async function (this: Handler, req, ws, wd) {
   if (failure) return { status: 'error', execution_count: failure.count };
   return { status: 'ok', execution_count: (count as { count?: number } | undefined)?.count };
 };
+
+installInterrupt(proto);
+installCoalescedStreams(proto as never);
+installOrderedIopub();
 
 process.argv = [process.argv[0], require.resolve('tslab/bin/tslab'), 'kernel', ...process.argv.slice(2)];
 require('tslab/dist/main').main();

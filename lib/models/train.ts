@@ -11,6 +11,7 @@
 import { tf } from '../engine/tf';
 import { permutation } from '../data/permutation';
 import { progress } from '../display/progress';
+import { pollInterrupt } from '../display/interrupt';
 import { adam } from './adam';
 
 /** Options of {@link train}. */
@@ -105,6 +106,7 @@ export async function train(model: tf.LayersModel, images: tf.Tensor, labels: tf
       let lossSum = 0;
       let correct = 0;
       for (let s = 0; s < steps; s++) {
+        await pollInterrupt('train'); // Kernel › Interrupt: stop between steps (nothing is held here)
         const lo = s * batchSize;
         const size = Math.min(batchSize, n - lo);
         const xb = tf.tensor(gatherRows(hostImages, order, lo, size, rowSize), [size, ...rowShape], 'float32');

@@ -10,6 +10,7 @@
  */
 import { tf } from '../../engine/tf';
 import { countNonFinite, type ExplainedModel, inBatches, targetScore } from './explainedModel';
+import { interruptRequested, throwIfInterrupted } from '../../display/interrupt';
 
 /** What is differentiated: the target class score, or the loss e = −log p_target. */
 export type GradientOf = 'score' | 'loss';
@@ -49,6 +50,8 @@ export function inputGradients(m: ExplainedModel, inputs: tf.Tensor, batchSize: 
   let nonFiniteScores = 0;
   const all = new Float32Array(m.n);
   inBatches(m.n, batchSize, (lo, hi) => {
+    if (interruptRequested()) tf.dispose(parts); // interrupt: stop between batches, freeing what was made
+    throwIfInterrupted('inputGradients');
     const rows = inputs.slice(lo, hi - lo);
     const { grads, scores } = rowGradients(m, rows, m.target.slice(lo, hi), of);
     rows.dispose();
@@ -86,6 +89,7 @@ export function gradientSweep(
   let largestBatch = 0;
   const total = m.n * copies;
   for (let lo = 0, index = 0; lo < total; lo += batchSize, index++) {
+    throwIfInterrupted('gradientSweep'); // interrupt: nothing is held between batches
     const b = Math.min(batchSize, total - lo);
     largestBatch = Math.max(largestBatch, b);
     const batch: SweepBatch = {

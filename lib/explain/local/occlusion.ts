@@ -19,6 +19,7 @@ import { type Attribution, createAttribution, type ModelLike, type Target } from
 import { gaussianBlur } from '../core/blur';
 import { checkInteger } from '../../checks';
 import { explainedModel, type ExplainScore } from '../core/explainedModel';
+import { throwIfInterrupted } from '../../display/interrupt';
 
 /** What covers the patch: a constant value, the image's per-channel `mean`, or its `blur`. */
 export type OcclusionFill = number | 'mean' | 'blur';
@@ -117,6 +118,7 @@ export function occlusion(model: ModelLike, inputs: tf.Tensor, options: Occlusio
   const values = new Float32Array(n * h * w * c);
   const drops = new Float32Array(count);
   for (let e = 0; e < n; e++) {
+    throwIfInterrupted('occlusion'); // interrupt: between images, nothing held
     const x = inputs.slice(e, 1);
     const f = fillImage(x, fill, blurSigma);
     for (let lo = 0; lo < count; lo += batchSize) {

@@ -20,6 +20,7 @@ import { type Attribution, createAttribution, type ModelLike, type Target } from
 import { checkChoice, checkInteger } from '../../../checks';
 import { countNonFinite, explainedModel, type ExplainScore } from '../../core/explainedModel';
 import { weightedRidge } from './ridge';
+import { throwIfInterrupted } from '../../../display/interrupt';
 import { type LimeFill, type LimeSamples, imageSamples, tabularSamples, tokenSamples } from './samples';
 import { type Segmentation, slic } from './slic';
 
@@ -173,6 +174,7 @@ export function lime(model: ModelLike, inputs: tf.Tensor, options: LimeOptions =
     const y = new Float64Array(samples);
     try {
       for (let lo = 0; lo < samples; lo += batchSize) {
+        throwIfInterrupted('lime'); // interrupt: the finally below frees the samples
         const hi = Math.min(samples, lo + batchSize);
         const batch = s.render(lo, hi);
         const sc = m.scores(batch, new Array<number>(hi - lo).fill(m.target[e]), batchSize);
