@@ -1,0 +1,3 @@
+/** Probes — what does a layer know? — with Hewitt & Liang's control tasks. */
+export * from './probe';
+export * from './controlTask';
