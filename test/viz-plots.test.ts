@@ -1,10 +1,11 @@
 import * as assert from 'assert';
+import * as zlib from 'zlib';
 import { tf } from '../lib/engine/tf';
 import type { Figure, MimeBundle } from '../lib/display/figure';
 import { setDisplaySink, show, type DisplaySink } from '../lib/display/sink';
 import { barChart, imageGrid, linePlot, scatter } from '../lib/viz';
 import { PLOTLY_MIME, plotlyVersion, scriptJson } from '../lib/display';
-import { PLOTLY_LOADER_MARK } from '../lib/display/plotlyEmbed';
+import { PLOTLY_LOADER_MARK, plotlySource } from '../lib/display/plotlyEmbed';
 import { assertNoLeak } from './local-fixtures';
 import { XSS } from './viz-browser-figures';
 
@@ -117,10 +118,15 @@ describe('viz: show() embeds plotly.js once per notebook session', () => {
     assert.strictEqual(loaders.length, 1);
     assert.strictEqual(shown[1], loaders[0], 'the bundle comes right before the first plotly figure');
     const html = String(loaders[0]['text/html']);
-    assert.ok(html.length > 3e6, 'the whole plotly.js travels with the notebook');
-    assert.ok(html.includes(`plotly.js v${plotlyVersion()}`));
-    assert.ok(html.includes('(function (define, module, exports)'), 'hides require.js so that window.Plotly is set');
-    assert.ok(!/cdn\.plot\.ly|https?:\/\/cdn/.test(html.slice(0, 2000)), 'no CDN');
+    // the whole (minified) plotly.js travels with the notebook, gzip-compressed in base64
+    const packed = /atob\("([A-Za-z0-9+/=]+)"\)/.exec(html);
+    assert.ok(packed, 'the loader carries the compressed bundle');
+    const src = zlib.gunzipSync(Buffer.from(packed[1], 'base64')).toString('utf8');
+    assert.strictEqual(src, plotlySource());
+    assert.ok(src.includes(`plotly.js v${plotlyVersion()}`));
+    assert.ok(html.includes("new Function('define', 'module', 'exports', src)"), 'hides require.js so that window.Plotly is set');
+    assert.ok(html.includes("new DecompressionStream('gzip')"));
+    assert.ok(!/cdn\.plot\.ly|https?:\/\/cdn/.test(html), 'no CDN');
   });
 
   it('prints only text in a terminal (no bundle)', () => {
