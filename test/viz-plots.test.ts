@@ -5,7 +5,8 @@ import type { Figure, MimeBundle } from '../lib/display/figure';
 import { setDisplaySink, show, type DisplaySink } from '../lib/display/sink';
 import { barChart, imageGrid, linePlot, scatter } from '../lib/viz';
 import { PLOTLY_MIME, plotlyVersion, scriptJson } from '../lib/display';
-import { PLOTLY_LOADER_MARK, plotlySource } from '../lib/display/plotlyEmbed';
+import { PLOTLY_LOADER_MARK, plotlyOfflineBundle, plotlySource, plotlySourceFile } from '../lib/display/plotlyEmbed';
+import * as fs from 'fs';
 import { assertNoLeak } from './local-fixtures';
 import { XSS } from './viz-browser-figures';
 
@@ -127,6 +128,15 @@ describe('viz: show() embeds plotly.js once per notebook session', () => {
     assert.ok(html.includes("new Function('define', 'module', 'exports', src)"), 'hides require.js so that window.Plotly is set');
     assert.ok(html.includes("new DecompressionStream('gzip')"));
     assert.ok(!/cdn\.plot\.ly|https?:\/\/cdn/.test(html), 'no CDN');
+  });
+
+  it('embeds the minified plotly.js, gzip-compressed: under 2 MB in the notebook instead of 10.8 MB', () => {
+    assert.match(plotlySourceFile(), /plotly\.min\.js$/, 'install plotly.js-dist-min (the minified bundle of the same version)');
+    const html = String(plotlyOfflineBundle()['text/html']);
+    const src = zlib.gunzipSync(Buffer.from(/atob\("([A-Za-z0-9+/=]+)"\)/.exec(html)![1], 'base64'));
+    assert.ok(src.equals(fs.readFileSync(plotlySourceFile())), 'decodes to plotly.min.js byte for byte');
+    assert.ok(html.length < 2e6, `the loader output is ${(html.length / 1e6).toFixed(2)} MB`);
+    assert.ok(html.length < src.length / 2, 'compressed to less than half');
   });
 
   it('prints only text in a terminal (no bundle)', () => {
