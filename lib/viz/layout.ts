@@ -65,7 +65,7 @@ export function gridFigureHtml(parts: { title?: string; cells: readonly GridCell
   return (
     `<div class="xai-figure" style="${FONT}">` +
     (title ? `<div style="font-weight:600;margin-bottom:4px">${escapeHtml(title)}</div>` : '') +
-    `<div style="display:grid;grid-template-columns:${rowLabels ? 'auto ' : ''}repeat(${Math.max(1, Math.min(cols, cells.length))},${width}px);gap:6px">${cellHtml}</div>` +
+    `<div style="display:grid;justify-content:start;grid-template-columns:${rowLabels ? 'auto ' : ''}repeat(${Math.max(1, Math.min(cols, cells.length))},${width}px);gap:6px">${cellHtml}</div>` +
     bar +
     (note ? `<div style="margin-top:4px;color:#555">${escapeHtml(note)}</div>` : '') +
     `</div>`
