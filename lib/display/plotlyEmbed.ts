@@ -33,7 +33,13 @@ export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 /** Attribute on the loader output; tests count it to check the bundle is embedded once. */
 export const PLOTLY_LOADER_MARK = 'data-xai-plotly-loader';
 
-/** The global array where figure scripts queue their draw functions until plotly.js has loaded. */
+/**
+ * The global array where figure scripts queue their draw functions until plotly.js has loaded.
+ * @example
+ * ```ts
+ * `(window.${PLOTLY_QUEUE} = window.${PLOTLY_QUEUE} || []).push(draw);`
+ * ```
+ */
 export const PLOTLY_QUEUE = '__xaiPlotlyQueue';
 
 /** Resolves `id`, or undefined when the package is not installed. */
@@ -45,7 +51,13 @@ function tryResolve(id: string): string | undefined {
   }
 }
 
-/** The file plotly.js is read from: the minified bundle when `plotly.js-dist-min` is installed. */
+/**
+ * The file plotly.js is read from: the minified bundle when `plotly.js-dist-min` is installed.
+ * @example
+ * ```ts
+ * plotlySourceFile() // '…/node_modules/plotly.js-dist-min/plotly.min.js'
+ * ```
+ */
 export function plotlySourceFile(): string {
   return tryResolve('plotly.js-dist-min/plotly.min.js') ?? require.resolve('plotly.js-dist');
 }
@@ -59,7 +71,13 @@ export function plotlySource(): string {
   return source;
 }
 
-/** The plotly.js bundle gzip-compressed (level 9) and base64-encoded: what the notebook stores. */
+/**
+ * The plotly.js bundle gzip-compressed (level 9) and base64-encoded: what the notebook stores.
+ * @example
+ * ```ts
+ * zlib.gunzipSync(Buffer.from(plotlyPacked(), 'base64')).toString() === plotlySource() // true
+ * ```
+ */
 export function plotlyPacked(): string {
   if (packed === undefined) packed = zlib.gzipSync(Buffer.from(plotlySource(), 'utf8'), { level: 9 }).toString('base64');
   return packed;

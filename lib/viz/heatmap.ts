@@ -79,7 +79,13 @@ function colorBarPng(name: string, lut: Uint8Array): string {
   return png;
 }
 
-/** The grey of a saturated map (drawn instead of its float noise). */
+/**
+ * The grey of a saturated map (drawn instead of its float noise; Attribution.saturated).
+ * @example
+ * ```ts
+ * decode(heatmap(saturatedAttribution)).at(0, 0) // [204, 204, 204]
+ * ```
+ */
 export const SATURATED_COLOR: readonly [number, number, number] = [204, 204, 204];
 
 /**

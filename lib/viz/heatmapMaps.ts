@@ -31,7 +31,13 @@ export interface HeatmapMaps {
   readonly perRow?: number;
 }
 
-/** Whether `x` is a non-empty array of attributions (a comparison of methods). */
+/**
+ * Whether `x` is a non-empty array of attributions (a comparison of methods).
+ * @example
+ * ```ts
+ * isAttributionList([saliency(model, x), integratedGradients(model, x)]) // true
+ * ```
+ */
 export function isAttributionList(x: unknown): x is readonly Attribution<object>[] {
   return Array.isArray(x) && x.length > 0 && x.every((a) => isAttribution(a));
 }
@@ -51,7 +57,13 @@ function channelSums(b: ImageBatch): Float32Array[] {
   });
 }
 
-/** Reads the heatmap input: values, one attribution, or a list of attributions (one row each). */
+/**
+ * Reads the heatmap input: values, one attribution, or a list of attributions (one row each).
+ * @example
+ * ```ts
+ * heatmapMaps([sal, ig]).methods // ['saliency', 'integratedGradients']
+ * ```
+ */
 export function heatmapMaps(values: ImageInput | readonly Attribution<object>[]): HeatmapMaps {
   if (isAttributionList(values)) {
     const batches = values.map((a, k) => toImageBatch(a.values, `heatmap: values[${k}]`));
@@ -92,7 +104,13 @@ export function heatmapMaps(values: ImageInput | readonly Attribution<object>[])
   };
 }
 
-/** Largest finite |value| of a map (0 when it has none). */
+/**
+ * Largest finite |value| of a map (0 when it has none).
+ * @example
+ * ```ts
+ * maxAbs(Float32Array.of(0.5, -2, NaN)) // 2
+ * ```
+ */
 export function maxAbs(map: Float32Array): number {
   let m = 0;
   for (let i = 0; i < map.length; i++) {
@@ -102,7 +120,13 @@ export function maxAbs(map: Float32Array): number {
   return m;
 }
 
-/** The caption line with a map's magnitude: `max |v| 52.8e-27` (engineering notation). */
+/**
+ * The caption line with a map's magnitude (engineering notation).
+ * @example
+ * ```ts
+ * magnitudeText(5.28e-26) // 'max |v| 52.8e-27'
+ * ```
+ */
 export function magnitudeText(m: number): string {
   return `max |v| ${eng(m)}`;
 }
@@ -110,6 +134,10 @@ export function magnitudeText(m: number): string {
 /**
  * The caption of a saturated map: what happened and what to do, e.g.
  * "saturated: gradients below float resolution of the score (p = 1.000) — explain the logit".
+ * @example
+ * ```ts
+ * saturatedText('probability', 1) // 'saturated: gradients below float resolution of the score (p = 1.000) — explain the logit'
+ * ```
  */
 export function saturatedText(explained: ExplainedScore | undefined, score: number | undefined): string {
   const s = score === undefined ? '' : explained === 'probability' ? ` (p = ${score.toFixed(3)})` : ` (${explained ?? 'score'} = ${fmt(score)})`;
