@@ -6,6 +6,8 @@
  */
 import type { Figure } from '../lib/display/figure';
 import * as viz from '../lib/viz';
+import { tf } from '../lib/engine/tf';
+import { createAttribution } from '../lib/explain/core/attribution';
 
 export const XSS = '<img src=x onerror=alert(1)>';
 
@@ -13,6 +15,19 @@ export const XSS = '<img src=x onerror=alert(1)>';
 export const PLOTLY_FIGURES = 10;
 
 /** Figures in display order. */
+/** A comparison of two methods (one row each, labelled) whose first map is saturated. */
+function methodComparison(): Figure {
+  const maps = (k: number) => Array.from({ length: 2 * 8 * 8 }, (_, i) => (i < 64 && k === 0 ? 1e-30 : Math.sin(i * (k + 1)) * 10 ** -k));
+  const parts = [0, 1].map((k) =>
+    createAttribution({ method: k === 0 ? XSS : 'integratedGradients', values: tf.tensor4d(maps(k), [2, 8, 8, 1]), target: [1, 2], explained: 'probability', score: [1, 0.7], options: {} }),
+  );
+  try {
+    return viz.heatmap(parts, { title: 'two methods' });
+  } finally {
+    parts.forEach((a) => a.dispose());
+  }
+}
+
 export function browserFigures(): Figure[] {
   const pts = Array.from({ length: 60 }, (_, i) => [Math.cos(i) * i, Math.sin(i) * i, i]);
   const labels = pts.map((_, i) => i % 3);
@@ -26,6 +41,7 @@ export function browserFigures(): Figure[] {
     ...Array.from({ length: PLOTLY_FIGURES - 4 }, (_, k) => viz.linePlot([k, k + 1, 2 * k], { title: `line ${k}` })),
     viz.imageGrid([image, image], { captions: [XSS, 'b'], title: XSS }),
     viz.heatmap([signed, signed], { image: [image, image], captions: [XSS, 'b'], title: XSS }),
+    methodComparison(),
     viz.attentionMatrix([[1, 0], [0.5, 0.5]], { tokens: [XSS, 'b'], title: XSS }),
     viz.attentionGrid([[[[1, 0], [0.5, 0.5]]]], { tokens: [XSS, 'b'] }),
     viz.table([{ name: XSS, value: 1 }], { title: XSS }),

@@ -144,7 +144,7 @@ describe('viz: heatmap', () => {
 
   it('rejects bad options early, naming them', () => {
     assert.throws(() => heatmap([[1]], { clip: 0 }), /options\.clip must be a percentile in \(0, 100\]; got 0/);
-    assert.throws(() => heatmap([[1]], { normalize: 'batch' as 'image' }), /heatmap: options\.normalize must be one of image, shared; got "batch"/);
+    assert.throws(() => heatmap([[1]], { normalize: 'batch' as 'image' }), /heatmap: options\.normalize must be one of image, row, shared; got "batch"/);
     assert.throws(() => heatmap([[1]], { opacity: 2, image: [[1]] }), /options\.opacity must be a number in \[0, 1\]/);
     assert.throws(() => heatmap([[1]], { colormap: 'nope' }), /unknown colormap 'nope'/);
     assert.throws(() => heatmap([[1, 2], [3]]), /ragged array/);

@@ -1,10 +1,12 @@
 import * as assert from 'assert';
+import * as zlib from 'zlib';
 import { tf } from '../lib/engine/tf';
 import type { Figure, MimeBundle } from '../lib/display/figure';
 import { setDisplaySink, show, type DisplaySink } from '../lib/display/sink';
 import { barChart, imageGrid, linePlot, scatter } from '../lib/viz';
 import { PLOTLY_MIME, plotlyVersion, scriptJson } from '../lib/display';
-import { PLOTLY_LOADER_MARK } from '../lib/display/plotlyEmbed';
+import { PLOTLY_LOADER_MARK, plotlyOfflineBundle, plotlySource, plotlySourceFile } from '../lib/display/plotlyEmbed';
+import * as fs from 'fs';
 import { assertNoLeak } from './local-fixtures';
 import { XSS } from './viz-browser-figures';
 
@@ -117,10 +119,24 @@ describe('viz: show() embeds plotly.js once per notebook session', () => {
     assert.strictEqual(loaders.length, 1);
     assert.strictEqual(shown[1], loaders[0], 'the bundle comes right before the first plotly figure');
     const html = String(loaders[0]['text/html']);
-    assert.ok(html.length > 3e6, 'the whole plotly.js travels with the notebook');
-    assert.ok(html.includes(`plotly.js v${plotlyVersion()}`));
-    assert.ok(html.includes('(function (define, module, exports)'), 'hides require.js so that window.Plotly is set');
-    assert.ok(!/cdn\.plot\.ly|https?:\/\/cdn/.test(html.slice(0, 2000)), 'no CDN');
+    // the whole (minified) plotly.js travels with the notebook, gzip-compressed in base64
+    const packed = /atob\("([A-Za-z0-9+/=]+)"\)/.exec(html);
+    assert.ok(packed, 'the loader carries the compressed bundle');
+    const src = zlib.gunzipSync(Buffer.from(packed[1], 'base64')).toString('utf8');
+    assert.strictEqual(src, plotlySource());
+    assert.ok(src.includes(`plotly.js v${plotlyVersion()}`));
+    assert.ok(html.includes("new Function('define', 'module', 'exports', src)"), 'hides require.js so that window.Plotly is set');
+    assert.ok(html.includes("new DecompressionStream('gzip')"));
+    assert.ok(!/cdn\.plot\.ly|https?:\/\/cdn/.test(html), 'no CDN');
+  });
+
+  it('embeds the minified plotly.js, gzip-compressed: under 2 MB in the notebook instead of 10.8 MB', () => {
+    assert.match(plotlySourceFile(), /plotly\.min\.js$/, 'install plotly.js-dist-min (the minified bundle of the same version)');
+    const html = String(plotlyOfflineBundle()['text/html']);
+    const src = zlib.gunzipSync(Buffer.from(/atob\("([A-Za-z0-9+/=]+)"\)/.exec(html)![1], 'base64'));
+    assert.ok(src.equals(fs.readFileSync(plotlySourceFile())), 'decodes to plotly.min.js byte for byte');
+    assert.ok(html.length < 2e6, `the loader output is ${(html.length / 1e6).toFixed(2)} MB`);
+    assert.ok(html.length < src.length / 2, 'compressed to less than half');
   });
 
   it('prints only text in a terminal (no bundle)', () => {

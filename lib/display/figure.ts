@@ -2,6 +2,18 @@
  * A figure is a MIME bundle: one output that carries several representations at once, so that
  * Jupyter picks the richest it can render (plotly › html › png/svg › text) and renderers without
  * JavaScript (GitHub, nbviewer) still show a picture.
+ *
+ * **A raster is stored once per figure.** Every front end that shows notebooks picks `text/html`
+ * over `image/png` when both are in a bundle: classic Notebook (its display order puts html before
+ * svg and png), JupyterLab and VS Code (html ranks above images; an untrusted notebook's html is
+ * sanitized, which keeps `<img src="data:…">` and drops only scripts), nbconvert's HTML export and
+ * so nbviewer (`display_data_priority`: html before svg and png) and GitHub's notebook view (it
+ * renders the sanitized html). So a pixel figure (heatmap, image grid) keeps its PNGs inside its
+ * `text/html` only, with the captions, magnitudes and colour bar that a bare PNG could not carry,
+ * and its bundle has no `image/png`: a second copy that no front end would show. The whole-figure
+ * PNG (grid and colour bar) stays available to code as {@link Figure.png} / {@link figurePng}, to
+ * write files or test pixels; it never goes into the notebook. (nbconvert's LaTeX/PDF export, which
+ * reads no html, shows such a figure's text/plain form.)
  */
 
 /** MIME type → payload. Binary types (`image/png`, `image/jpeg`) are base64 strings. */
@@ -17,16 +29,22 @@ export interface MimeBundle {
 
 /** What every `lib/viz` function returns; `show(figure)` displays it inline. */
 export interface Figure {
-  /** The representations of this figure. */
+  /** The representations of this figure (what `show()` stores in the notebook). */
   readonly bundle: MimeBundle;
   /** Per-MIME metadata (e.g. `{ 'image/png': { width: 280 } }`). */
   readonly metadata?: Record<string, unknown>;
   /** Facts a reader (or a test) may want: value range, normalization, NaN count, … */
   readonly info?: Record<string, unknown>;
+  /**
+   * The whole figure as one base64 PNG when its bundle keeps its pixels in `text/html` only (see the
+   * module note): for files and pixel tests; not shown, not stored in the notebook.
+   */
+  readonly png?: string;
 }
 
 /**
- * The PNG of a figure as bytes, or undefined when it has none.
+ * The PNG of a figure as bytes (its bundle's `image/png`, else {@link Figure.png}), or undefined
+ * when it has none.
  *
  * @example
  * ```ts
@@ -34,6 +52,6 @@ export interface Figure {
  * ```
  */
 export function figurePng(fig: Figure): Buffer | undefined {
-  const b64 = fig.bundle['image/png'];
+  const b64 = fig.bundle['image/png'] ?? fig.png;
   return typeof b64 === 'string' ? Buffer.from(b64, 'base64') : undefined;
 }

@@ -86,7 +86,8 @@ function imageRgb(b: ImageBatch, i: number, stretch: boolean): { px: Uint8Array;
 
 /**
  * A grid of images (NHWC tensor or arrays; grayscale, RGB or RGBA) with captions, upscaled
- * nearest-neighbour so that pixels stay crisp.
+ * nearest-neighbour so that pixels stay crisp. The notebook keeps the pixels once, in `text/html`;
+ * `figure.png` / `figurePng(figure)` is the whole grid as one PNG.
  *
  * @example
  * ```ts
@@ -122,7 +123,9 @@ export function imageGrid(images: ImageInput, options: ImageGridOptions = {}): F
   ].join(' · ');
   const text = `${options.title ? options.title + ': ' : ''}${n} image${n === 1 ? '' : 's'} ${h}×${w}×${batch.c}` + (captions ? ` — ${captions.join(' | ')}` : '') + ` (${note})`;
   return {
-    bundle: { 'text/plain': text, 'text/html': gridFigureHtml({ title: options.title, cells, cols, note }), 'image/png': png },
+    bundle: { 'text/plain': text, 'text/html': gridFigureHtml({ title: options.title, cells, cols, note }) },
+    // the pixels are stored once, in the html (lib/display/figure.ts); the whole grid as one PNG for code
+    png,
     info: { n, height: h, width: w, channels: batch.c, normalize: stretch ? 'image' : 'none', nonFinite, scale, cols },
   };
 }

@@ -2,13 +2,14 @@
  * A plotly figure as a MIME bundle: `application/vnd.plotly.v1+json` for renderers that know
  * plotly (JupyterLab with the plotly extension, VS Code), `text/html` for classic Notebook and
  * nbconvert exports (a div, the static SVG inside it, and a script that draws with
- * `window.Plotly` once the offline bundle has loaded, then removes the static picture), and
+ * `window.Plotly` once the offline bundle has loaded — it queues itself in `window.__xaiPlotlyQueue`
+ * until the loader has decompressed plotly.js — then removes the static picture), and
  * `image/svg+xml` alone for renderers without JavaScript.
  */
 import { randomUUID } from 'crypto';
 import type { Figure } from '../../display/figure';
 import { plotlyText, scriptJson } from '../../display/escape';
-import { PLOTLY_MIME } from '../../display/plotlyEmbed';
+import { PLOTLY_MIME, PLOTLY_QUEUE } from '../../display/plotlyEmbed';
 import type { AxesText } from '../svg/chart';
 
 /** Plotly's figure JSON. Strings in it must already be escaped with `plotlyText`. */
@@ -31,17 +32,15 @@ export function plotlyFigure(spec: PlotlySpec, parts: { svg: string; text: strin
     `<script type="text/javascript">(function () {\n` +
     `  var spec = ${scriptJson(full)};\n` +
     `  var root = document.getElementById(${scriptJson(id)});\n` +
-    `  var tries = 0;\n` +
     `  function draw() {\n` +
-    `    if (!root) return;\n` +
-    `    var P = window.Plotly;\n` +
-    `    if (!P) { if (tries++ >= 400) return; setTimeout(draw, 50); return; }\n` +
-    `    P.newPlot(root.querySelector('.xai-plotly-plot'), spec.data, spec.layout, spec.config).then(function () {\n` +
+    `    if (!root || !window.Plotly) return;\n` +
+    `    window.Plotly.newPlot(root.querySelector('.xai-plotly-plot'), spec.data, spec.layout, spec.config).then(function () {\n` +
     `      var s = root.querySelector('.xai-plotly-static');\n` +
     `      if (s) s.parentNode.removeChild(s);\n` +
     `    });\n` +
     `  }\n` +
-    `  draw();\n` +
+    `  if (window.Plotly) draw();\n` +
+    `  else (window.${PLOTLY_QUEUE} = window.${PLOTLY_QUEUE} || []).push(draw);\n` +
     `})();</script>`;
   return {
     bundle: { 'text/plain': parts.text, 'text/html': html, 'image/svg+xml': parts.svg, [PLOTLY_MIME]: full },
