@@ -4,7 +4,7 @@
  */
 import * as assert from 'assert';
 import { tf } from '../lib/engine';
-import { gradCam, integratedGradients, integrationPoints, lime, saliency, smoothGrad } from '../lib/explain';
+import { explainedScores, gradCam, integratedGradients, integrationPoints, lime, logits, saliency, smoothGrad } from '../lib/explain';
 import { assertClose, explainWithoutLeak } from './local-fixtures';
 
 /** Dense(3) on 4 features with known weights, ending in `activation` (or a separate Softmax layer). */
@@ -191,5 +191,26 @@ describe('lime: per-example bookkeeping', () => {
     assert.ok(a.nonFinite > 0);
     a.dispose();
     inputs.dispose();
+  });
+});
+
+describe('explainedScores and logits', () => {
+  it('return the pre-softmax scores of a LayersModel (x·W + b), leaving no tensor', () => {
+    const { model, w, b } = denseModel('softmax');
+    const inputs = x();
+    const rows = inputs.arraySync() as number[][];
+    const expected = rows.map((r) => [0, 1, 2].map((k) => r.reduce((s, v, j) => s + v * w[j][k], b[k])));
+    const before = tf.memory().numTensors;
+    const z = logits(model, inputs, 1);
+    assertClose(z.dataSync(), expected.flat(), 1e-5, 'logits');
+    z.dispose();
+    const s = explainedScores(model, inputs, { target: [2, 0] });
+    assert.strictEqual(tf.memory().numTensors, before);
+    assertClose(s.scores, [expected[0][2], expected[1][0]], 1e-5, 'scores');
+    assert.strictEqual(s.explained, 'logit');
+    const p = explainedScores(model, inputs, { target: 1, explain: 'probability' });
+    assert.ok(p.scores.every((v) => v > 0 && v < 1));
+    inputs.dispose();
+    model.dispose();
   });
 });

@@ -28,7 +28,10 @@ export interface Attribution<E extends object = Record<string, unknown>> {
   readonly options: Readonly<Record<string, unknown>>;
   /** What was explained: the `logit` (before the output softmax/sigmoid), the `probability`, or the `output` as it is. */
   readonly explained: ExplainedScore;
-  /** The explained score F(x) of each example (its target's logit or probability). */
+  /**
+   * The explained score F(x) of each example (its target's logit or probability; for a gradient of
+   * the loss, `of: 'loss'`, the loss e = −log p), against which `saturated` is judged.
+   */
   readonly score: number[];
   /** Largest |value| of each example's attribution: a map's magnitude, to show beside it. */
   readonly scale: number[];

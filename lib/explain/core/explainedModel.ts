@@ -252,3 +252,47 @@ export function countNonFinite(a: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) c++;
   return c;
 }
+
+/** Options of {@link explainedScores}. */
+export interface ExplainedScoresOptions {
+  /** Class index, or one per example; default: the predicted class. */
+  target?: Target;
+  /** `logit` (default for a LayersModel ending in softmax/sigmoid) or `probability`. */
+  explain?: ExplainScore;
+  /** Rows per forward call; default 256. */
+  batchSize?: number;
+}
+
+/**
+ * The score an explanation method would explain, per example: the target's logit (or probability),
+ * e.g. to report "the logit of 3 fell from 9.1 to 2.4" beside an occlusion map.
+ *
+ * @example
+ * ```ts
+ * const { scores, target, explained } = explainedScores(model, images);   // logits of the predicted classes
+ * ```
+ */
+export function explainedScores(model: ModelLike, inputs: tf.Tensor, options: ExplainedScoresOptions = {}): { scores: number[]; target: number[]; explained: ExplainedScore } {
+  const m = explainedModel('explainedScores', model, inputs, { target: options.target, explain: options.explain });
+  return { scores: Array.from(m.scores(inputs, m.target, options.batchSize ?? 256)), target: m.target, explained: m.explained };
+}
+
+/**
+ * Every class's score before the output softmax/sigmoid of a `tf.LayersModel` ([n, classes]; the
+ * output as it is when the model has no such activation). The caller disposes the result.
+ *
+ * @example
+ * ```ts
+ * const z = logits(model, images);   // [n, 10]
+ * z.dispose();
+ * ```
+ */
+export function logits(model: tf.LayersModel, inputs: tf.Tensor, batchSize = 256): tf.Tensor2D {
+  if (!(model instanceof tf.LayersModel)) throw new Error('logits: model must be a tf.LayersModel (a function model returns what it returns)');
+  const m = explainedModel('logits', model, inputs, { target: 0, explain: 'logit' });
+  const parts: tf.Tensor[] = [];
+  inBatches(m.n, batchSize, (lo, hi) => parts.push(tf.tidy(() => m.forward(inputs.slice(lo, hi - lo)))));
+  const out = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
+  if (parts.length > 1) tf.dispose(parts);
+  return out as tf.Tensor2D;
+}

@@ -24,6 +24,21 @@ function objective(m: ExplainedModel, x: tf.Tensor, rowTargets: number[], of: Gr
 }
 
 /**
+ * The objective of every row of `x` (its target score, or its loss), in batches of `batchSize`,
+ * without gradients: what an attribution of `of` explains, e.g. for its saturation check.
+ */
+export function objectiveValues(m: ExplainedModel, x: tf.Tensor, rowTargets: number[], of: GradientOf, batchSize = 256): Float32Array {
+  if (of === 'score') return m.scores(x, rowTargets, batchSize);
+  const out = new Float32Array(x.shape[0]);
+  inBatches(x.shape[0], batchSize, (lo, hi) => {
+    const v = tf.tidy(() => objective(m, x.slice(lo, hi - lo), rowTargets.slice(lo, hi), of));
+    out.set(v.dataSync(), lo);
+    v.dispose();
+  });
+  return out;
+}
+
+/**
  * Gradients of each row's objective with respect to that row (rows are independent for a model
  * without cross-example layers), and the objective values (used to report a model returning NaN).
  * The caller owns `grads`.

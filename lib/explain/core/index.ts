@@ -7,4 +7,4 @@ export * from './blur';
 export { type ChannelReduction, reduceChannels } from './channels';
 export { type GradientOf } from './gradients';
 export * from './baselines';
-export { type ExplainScore, type ExplainedScore } from './explainedModel';
+export { type ExplainScore, type ExplainedScore, type ExplainedScoresOptions, explainedScores, logits } from './explainedModel';

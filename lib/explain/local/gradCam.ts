@@ -50,12 +50,6 @@ function isMap(l: Layer): boolean {
   return Array.isArray(s) && s.length === 4 && typeof s[1] === 'number';
 }
 
-/**
- * Grad-CAM of the target class at a named convolutional layer (see the module example).
- *
- * @returns an {@link Attribution} with `values` [n, H, W, 1] (or [n, h, w, 1] without upsampling)
- *   and `extras.layer` (the layer used) and `extras.mapSize` ([h, w] of its feature maps).
- */
 /** Method-specific results of {@link gradCam}. */
 export interface GradCamExtras {
   /** The layer used. */
@@ -64,6 +58,12 @@ export interface GradCamExtras {
   mapSize: number[];
 }
 
+/**
+ * Grad-CAM of the target class at a named convolutional layer (see the module example).
+ *
+ * @returns an {@link Attribution} with `values` [n, H, W, 1] (or [n, h, w, 1] without upsampling)
+ *   and `extras.layer` (the layer used) and `extras.mapSize` ([h, w] of its feature maps).
+ */
 export function gradCam(model: tf.LayersModel, inputs: tf.Tensor, options: GradCamOptions = {}): Attribution<GradCamExtras> {
   const where = 'gradCam';
   const { relu = true, upsample = true } = options;

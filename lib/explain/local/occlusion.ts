@@ -84,13 +84,6 @@ function fillImage(x: tf.Tensor, fill: OcclusionFill, blurSigma: number): tf.Ten
   return tf.scalar(fill);
 }
 
-/**
- * Slides a patch over each image and attributes to every pixel the mean drop of the target score
- * over the patch positions covering it: F(x) − F(x with the patch covered).
- *
- * @returns an {@link Attribution} with `values` [n, h, w, c] (the same drop in every channel) and
- *   `extras.inputScore` (F(x) per example) and `extras.positions` (patch positions per image).
- */
 /** Method-specific results of {@link occlusion}. */
 export interface OcclusionExtras {
   /** F(x) per example. */
@@ -99,6 +92,13 @@ export interface OcclusionExtras {
   positions: number;
 }
 
+/**
+ * Slides a patch over each image and attributes to every pixel the mean drop of the target score
+ * over the patch positions covering it: F(x) − F(x with the patch covered).
+ *
+ * @returns an {@link Attribution} with `values` [n, h, w, c] (the same drop in every channel) and
+ *   `extras.inputScore` (F(x) per example) and `extras.positions` (patch positions per image).
+ */
 export function occlusion(model: ModelLike, inputs: tf.Tensor, options: OcclusionOptions = {}): Attribution<OcclusionExtras> {
   const where = 'occlusion';
   const { fill = 0, blurSigma = 2, batchSize = 256 } = options;

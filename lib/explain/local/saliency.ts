@@ -49,6 +49,5 @@ export function saliency(model: ModelLike, inputs: tf.Tensor, options: SaliencyO
   const { grads, nonFiniteScores, scores } = inputGradients(m, inputs, batchSize, of);
   const values = tf.tidy(() => reduceChannels(absolute ? tf.abs(grads) : grads.clone(), reduce));
   grads.dispose();
-  const score = of === 'score' ? scores : m.scores(inputs, m.target, batchSize);
-  return createAttribution({ method: 'saliency', values, target: m.target, explained: m.explained, score, options: { absolute, reduce, of, batchSize }, nonFiniteScores });
+  return createAttribution({ method: 'saliency', values, target: m.target, explained: m.explained, score: scores, options: { absolute, reduce, of, batchSize }, nonFiniteScores });
 }

@@ -15,7 +15,7 @@
 import { tf } from '../../engine/tf';
 import { type Attribution, createAttribution, type ModelLike, type Target } from '../core/attribution';
 import { type ChannelReduction, checkReduction, reduceChannels } from '../core/channels';
-import { type GradientOf, gradientSweep } from '../core/gradients';
+import { type GradientOf, gradientSweep, objectiveValues } from '../core/gradients';
 import { checkChoice, checkInteger } from '../../checks';
 import { explainedModel, type ExplainScore } from '../core/explainedModel';
 
@@ -46,18 +46,18 @@ export interface SmoothGradOptions {
   explain?: ExplainScore;
 }
 
-/**
- * Averages gradients over noisy copies of each input (see the module example).
- *
- * @returns an {@link Attribution} with `values` of the inputs' shape (channels 1 when reduced) and
- *   `extras.sigma`, the noise standard deviation used for each example.
- */
 /** Method-specific results of {@link smoothGrad}. */
 export interface SmoothGradExtras {
   /** The noise standard deviation used for each example. */
   sigma: number[];
 }
 
+/**
+ * Averages gradients over noisy copies of each input (see the module example).
+ *
+ * @returns an {@link Attribution} with `values` of the inputs' shape (channels 1 when reduced) and
+ *   `extras.sigma`, the noise standard deviation used for each example.
+ */
 export function smoothGrad(model: ModelLike, inputs: tf.Tensor, options: SmoothGradOptions = {}): Attribution<SmoothGradExtras> {
   const where = 'smoothGrad';
   const { samples = 50, noiseLevel = 0.15, variant = 'smoothGrad', absolute = true, reduce = 'none', of = 'score', seed = 0, batchSize = 64 } = options;
@@ -112,6 +112,6 @@ export function smoothGrad(model: ModelLike, inputs: tf.Tensor, options: SmoothG
     out[i] = variant === 'smoothGrad' ? (absolute ? Math.abs(mean) : mean) : variant === 'smoothGradSquared' ? meanSq : Math.max(0, meanSq - mean * mean);
   }
   const values = tf.tidy(() => reduceChannels(tf.tensor(out, inputs.shape), reduce));
-  const score = m.scores(inputs, m.target, batchSize);
+  const score = objectiveValues(m, inputs, m.target, of, batchSize);
   return createAttribution({ method: variant, values, target: m.target, explained: m.explained, score, squared: variant !== 'smoothGrad', options: { samples, noiseLevel, variant, absolute, reduce, of, seed, batchSize }, extras: { sigma }, nonFiniteScores });
 }

@@ -92,15 +92,6 @@ function kernelWeights(s: LimeSamples, rows: number, distance: LimeDistance, wid
   return pi;
 }
 
-/**
- * Explains each input with a local linear surrogate (see the module example).
- *
- * @returns an {@link Attribution}: `values` has the inputs' shape (image: each pixel carries its
- *   superpixel's weight, in every channel); `extras` holds `weights` (per example, per feature),
- *   `intercept`, `r2` (surrogate R² per example), `topK` (feature indices), `mask` (tensor, 1 on the
- *   top-k features: [n, h, w, 1] for images, [n, d] otherwise), `kernelWidth`, and for images
- *   `segments` (one {@link Segmentation} per example).
- */
 /** Method-specific results of {@link lime}. */
 export interface LimeExtras {
   /** Surrogate weight of each feature, per example. */
@@ -118,16 +109,29 @@ export interface LimeExtras {
   /** Standard deviation of the black box's scores over each example's samples: how much it moved. */
   scoreStd: number[];
   /**
-   * Per example: the black box's score did not move over the neighbourhood (std ≤ 1e-6·(1 + |mean|)),
+   * Per example: the black box's score did not move over the neighbourhood (std ≤ 2⁻¹⁶·(1 + |mean|),
+   * 64 float32 steps: a saturated probability moving only in its last digits counts as flat),
    * so there is nothing to explain and the surrogate's weights and R² mean nothing.
    */
   flat: boolean[];
   /** Non-finite black-box scores per example (that example's fit is NaN; the others are unaffected). */
   nonFiniteScores: number[];
-  /** SLIC superpixels per example (images only). */
+/** SLIC superpixels per example (images only). */
   segments?: Segmentation[];
 }
 
+/** Largest relative spread of the black-box scores that still counts as a flat neighbourhood: 2⁻¹⁶ (64 float32 units). */
+export const FLAT_SPREAD = 2 ** -16;
+
+/**
+ * Explains each input with a local linear surrogate (see the module example).
+ *
+ * @returns an {@link Attribution}: `values` has the inputs' shape (image: each pixel carries its
+ *   superpixel's weight, in every channel); `extras` holds `weights` (per example, per feature),
+ *   `intercept`, `r2` (surrogate R² per example), `topK` (feature indices), `mask` (tensor, 1 on the
+ *   top-k features: [n, h, w, 1] for images, [n, d] otherwise), `kernelWidth`, and for images
+ *   `segments` (one {@link Segmentation} per example).
+ */
 export function lime(model: ModelLike, inputs: tf.Tensor, options: LimeOptions = {}): Attribution<LimeExtras> {
   const where = 'lime';
   const kind = kindOf(where, inputs, options.kind);
@@ -190,7 +194,7 @@ export function lime(model: ModelLike, inputs: tf.Tensor, options: LimeOptions =
     const mean = y.reduce((a, b) => a + b, 0) / samples;
     const std = Math.sqrt(y.reduce((a, b) => a + (b - mean) * (b - mean), 0) / samples);
     scoreStd.push(std);
-    flat.push(bad === 0 && std <= 1e-6 * (1 + Math.abs(mean)));
+    flat.push(bad === 0 && std <= FLAT_SPREAD * (1 + Math.abs(mean)));
     const width = options.kernelWidth ?? (distance === 'cosine' ? 0.25 : 0.75 * Math.sqrt(s.d));
     widths.push(width);
     const pi = kernelWeights(s, samples, distance, width);
