@@ -9,6 +9,7 @@ import * as path from 'path';
 import { findJupyterPython } from '../kernel-src/jupyter';
 import { installKernel, jupyterEnv } from '../kernel-src/kernelspec';
 import { projectRoot } from '../kernel-src/paths';
+import { isRethrower } from '../kernel-src/rethrowGuard';
 import { clearInterrupt, interruptRequested, pollInterrupt, requestInterrupt, throwIfInterrupted } from '../lib/display/interrupt';
 
 type Step = { code: string; interrupt_after?: number; interrupts?: number; timeout?: number } | { interrupt_idle: number };
@@ -62,6 +63,10 @@ const steps: Record<string, Step> = {
   prints: { code: `for (let i = 0; i < 20000; i++) console.log('line ' + i);` },
   printsStopped: { code: `for (let i = 0; ; i++) if (i % 200000 === 0) console.log('spin ' + i);`, interrupt_after: 3, timeout: 120 },
   afterPrints: { code: `console.log('kept', kept);` },
+  // the wasm backend's Emscripten handlers used to rethrow this and kill the kernel
+  rejection: { code: `Promise.reject(new Error('nobody awaits this')); console.log('sent');` },
+  pause: { interrupt_idle: 0 },
+  afterRejection: { code: `console.log('kept', kept);` },
 };
 
 describe('interrupt (lib/display)', () => {
@@ -93,6 +98,19 @@ describe('interrupt (lib/display)', () => {
     };
     await assert.rejects(loop(), /^Error: loop: interrupted$/);
     assert.ok(steps > 5 && steps < 1000, `stopped after ${steps} steps`);
+  });
+});
+
+describe('rethrowGuard', () => {
+  it("recognises Emscripten's rethrowing process handlers and nothing else", () => {
+    // the two handlers as tfjs-backend-wasm 4.22's glue writes them
+    const handlers = [
+      'function (ex) { if (!(ex instanceof ExitStatus)) {\n                    throw ex;\n                } }',
+      'function (reason) { throw reason; }',
+    ].map((src) => new Function(`return ${src}`)());
+    assert.deepStrictEqual(handlers.map(isRethrower), [true, true]);
+    const others = [(r: unknown) => console.error(r), function (e: unknown) { throw new Error(String(e)); }, 'throw x'];
+    assert.deepStrictEqual(others.map(isRethrower), [false, false, false]);
   });
 });
 
@@ -183,5 +201,10 @@ describe('Kernel › Interrupt through a real tslab-xai kernel', function () {
     stopped('printsStopped', /interrupted/);
     assert.ok(/^spin 0\n/.test(reply('printsStopped').stdout ?? ''));
     okWith('afterPrints', /^kept 42\n$/);
+  });
+
+  it('survives an unhandled promise rejection in a cell', () => {
+    okWith('rejection', /^sent\n$/);
+    okWith('afterRejection', /^kept 42\n$/);
   });
 });
