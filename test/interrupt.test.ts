@@ -56,6 +56,9 @@ const steps: Record<string, Step> = {
   // sync: 64 images × 729 patch positions
   occlusion: { code: `const o = xai.occlusion(model, images, { target: 3, patch: 2, stride: 1 });`, interrupt_after: 4, timeout: 600 },
   afterOcclusion: { code: `console.log('kept', kept, 'leaked', tf.memory().numTensors - before, 'depths', depths());` },
+  // awaits something that never checks: after GRACE_MS tslab's own rejection ends the cell
+  sleep: { code: `await new Promise((r) => setTimeout(r, 600000));`, interrupt_after: 3, timeout: 60 },
+  afterSleep: { code: `console.log('kept', kept);` },
   trainTwice: { code: `const h2 = await xai.train(trainee, images, labels, { epochs: 300, batchSize: 8, quiet: true });`, interrupt_after: 4, interrupts: 2, timeout: 600 },
   idle2: { interrupt_idle: 2 },
   afterTwice: { code: `console.log('kept', kept, 'leaked', tf.memory().numTensors - before);` },
@@ -138,7 +141,7 @@ describe('Kernel › Interrupt through a real tslab-xai kernel', function () {
     }
     const out = JSON.parse(r.stdout) as { steps: Reply[] };
     names.forEach((n, i) => (replies[n] = out.steps[i]));
-    const took = ['train', 'ig', 'occlusion', 'trainTwice', 'printsStopped'].map((n) => `${n} ${replies[n]?.after_interrupt?.toFixed(2)} s`);
+    const took = ['train', 'ig', 'occlusion', 'sleep', 'trainTwice', 'printsStopped'].map((n) => `${n} ${replies[n]?.after_interrupt?.toFixed(2)} s`);
     console.log(`      SIGINT → error reply: ${took.join(', ')}`);
   });
 
@@ -185,6 +188,12 @@ describe('Kernel › Interrupt through a real tslab-xai kernel', function () {
   it('stops an occlusion sweep and frees its tensors', () => {
     stopped('occlusion', /interrupted/);
     okWith('afterOcclusion', /^kept 42 leaked 0 depths 0,0,0\n$/);
+  });
+
+  it('ends a cell awaiting something that never checks (a 10-minute sleep) about 1 s after the interrupt', () => {
+    stopped('sleep', /Interrupted asynchronously/);
+    assert.ok((reply('sleep').after_interrupt ?? 0) >= 0.9, 'the library gets its grace period first');
+    okWith('afterSleep', /^kept 42\n$/);
   });
 
   it('two interrupts in a row, running or idle, leave the kernel usable', () => {
