@@ -9,11 +9,13 @@
  *
  * Kernel › Interrupt stops the library's loops and synchronous cells and leaves the kernel and its
  * variables usable (interrupt.ts, engineState.ts); stream output is coalesced and iopub
- * messages are queued instead of lost when zeromq is busy (iopub.ts).
+ * messages are queued instead of lost when zeromq is busy (iopub.ts); an unhandled rejection no
+ * longer kills the kernel (rethrowGuard.ts).
  */
 /* eslint-disable @typescript-eslint/no-var-requires */
 import { installInterrupt } from './interrupt';
 import { installCoalescedStreams, installOrderedIopub } from './iopub';
+import { guardAgainstRethrowers } from './rethrowGuard';
 
 type ExecReq = { stop_on_error?: boolean };
 type Handler = {
@@ -42,6 +44,7 @@ proto.handleExecute = async function (this: Handler, req, ws, wd) {
 installInterrupt(proto);
 installCoalescedStreams(proto as never);
 installOrderedIopub();
+guardAgainstRethrowers();
 
 process.argv = [process.argv[0], require.resolve('tslab/bin/tslab'), 'kernel', ...process.argv.slice(2)];
 require('tslab/dist/main').main();

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { findJupyterPython } from '../kernel-src/jupyter';
 import { installKernel, jupyterEnv } from '../kernel-src/kernelspec';
 import { projectRoot } from '../kernel-src/paths';
+import { isRethrower } from '../kernel-src/rethrowGuard';
 import { clearInterrupt, interruptRequested, pollInterrupt, requestInterrupt, throwIfInterrupted } from '../lib/display/interrupt';
 
 type Step = { code: string; interrupt_after?: number; interrupts?: number; timeout?: number } | { interrupt_idle: number };
@@ -55,6 +56,9 @@ const steps: Record<string, Step> = {
   // sync: 64 images × 729 patch positions
   occlusion: { code: `const o = xai.occlusion(model, images, { target: 3, patch: 2, stride: 1 });`, interrupt_after: 4, timeout: 600 },
   afterOcclusion: { code: `console.log('kept', kept, 'leaked', tf.memory().numTensors - before, 'depths', depths());` },
+  // awaits something that never checks: after GRACE_MS tslab's own rejection ends the cell
+  sleep: { code: `await new Promise((r) => setTimeout(r, 600000));`, interrupt_after: 3, timeout: 60 },
+  afterSleep: { code: `console.log('kept', kept);` },
   trainTwice: { code: `const h2 = await xai.train(trainee, images, labels, { epochs: 300, batchSize: 8, quiet: true });`, interrupt_after: 4, interrupts: 2, timeout: 600 },
   idle2: { interrupt_idle: 2 },
   afterTwice: { code: `console.log('kept', kept, 'leaked', tf.memory().numTensors - before);` },
@@ -62,6 +66,10 @@ const steps: Record<string, Step> = {
   prints: { code: `for (let i = 0; i < 20000; i++) console.log('line ' + i);` },
   printsStopped: { code: `for (let i = 0; ; i++) if (i % 200000 === 0) console.log('spin ' + i);`, interrupt_after: 3, timeout: 120 },
   afterPrints: { code: `console.log('kept', kept);` },
+  // the wasm backend's Emscripten handlers used to rethrow this and kill the kernel
+  rejection: { code: `Promise.reject(new Error('nobody awaits this')); console.log('sent');` },
+  pause: { interrupt_idle: 0 },
+  afterRejection: { code: `console.log('kept', kept);` },
 };
 
 describe('interrupt (lib/display)', () => {
@@ -96,6 +104,19 @@ describe('interrupt (lib/display)', () => {
   });
 });
 
+describe('rethrowGuard', () => {
+  it("recognises Emscripten's rethrowing process handlers and nothing else", () => {
+    // the two handlers as tfjs-backend-wasm 4.22's glue writes them
+    const handlers = [
+      'function (ex) { if (!(ex instanceof ExitStatus)) {\n                    throw ex;\n                } }',
+      'function (reason) { throw reason; }',
+    ].map((src) => new Function(`return ${src}`)());
+    assert.deepStrictEqual(handlers.map(isRethrower), [true, true]);
+    const others = [(r: unknown) => console.error(r), function (e: unknown) { throw new Error(String(e)); }, 'throw x'];
+    assert.deepStrictEqual(others.map(isRethrower), [false, false, false]);
+  });
+});
+
 describe('Kernel › Interrupt through a real tslab-xai kernel', function () {
   this.timeout(900000);
   const py = findJupyterPython(['jupyter_client']);
@@ -120,7 +141,7 @@ describe('Kernel › Interrupt through a real tslab-xai kernel', function () {
     }
     const out = JSON.parse(r.stdout) as { steps: Reply[] };
     names.forEach((n, i) => (replies[n] = out.steps[i]));
-    const took = ['train', 'ig', 'occlusion', 'trainTwice', 'printsStopped'].map((n) => `${n} ${replies[n]?.after_interrupt?.toFixed(2)} s`);
+    const took = ['train', 'ig', 'occlusion', 'sleep', 'trainTwice', 'printsStopped'].map((n) => `${n} ${replies[n]?.after_interrupt?.toFixed(2)} s`);
     console.log(`      SIGINT → error reply: ${took.join(', ')}`);
   });
 
@@ -169,6 +190,12 @@ describe('Kernel › Interrupt through a real tslab-xai kernel', function () {
     okWith('afterOcclusion', /^kept 42 leaked 0 depths 0,0,0\n$/);
   });
 
+  it('ends a cell awaiting something that never checks (a 10-minute sleep) about 1 s after the interrupt', () => {
+    stopped('sleep', /Interrupted asynchronously/);
+    assert.ok((reply('sleep').after_interrupt ?? 0) >= 0.9, 'the library gets its grace period first');
+    okWith('afterSleep', /^kept 42\n$/);
+  });
+
   it('two interrupts in a row, running or idle, leave the kernel usable', () => {
     stopped('trainTwice', /Error: train: interrupted/);
     assert.strictEqual(reply('idle2').status, 'ok');
@@ -183,5 +210,10 @@ describe('Kernel › Interrupt through a real tslab-xai kernel', function () {
     stopped('printsStopped', /interrupted/);
     assert.ok(/^spin 0\n/.test(reply('printsStopped').stdout ?? ''));
     okWith('afterPrints', /^kept 42\n$/);
+  });
+
+  it('survives an unhandled promise rejection in a cell', () => {
+    okWith('rejection', /^sent\n$/);
+    okWith('afterRejection', /^kept 42\n$/);
   });
 });

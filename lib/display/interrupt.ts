@@ -14,8 +14,8 @@
  *   batch boundaries. While they run the event loop is blocked, so the request cannot be set
  *   during them; the check only stops a sweep that starts after an interrupt in the same cell
  *   (e.g. after an `await` that did not check). A running synchronous cell is stopped by tslab's
- *   `vm` `breakOnSigint` instead, and the kernel wrapper then closes the `tf.tidy` scopes the
- *   stopped call left open and frees their tensors.
+ *   `vm` `breakOnSigint` instead (no `finally` runs); the kernel wrapper then closes the `tf.tidy`
+ *   scopes and the gradient tape the stopped call left open and frees every tensor it made.
  *
  * The request lives on `globalThis` (under `Symbol.for('tslab-xai.interrupt')`) so that two
  * copies of the library in one process (the kernel's and a notebook's) share it.

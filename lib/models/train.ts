@@ -77,7 +77,8 @@ function crossEntropy(oneHot: tf.Tensor, p: tf.Tensor): tf.Scalar {
 
 /**
  * Trains `model` (softmax outputs) with Adam on cross-entropy. The model is trained in place;
- * the returned history has one record per epoch. No tensor outlives the call.
+ * the returned history has one record per epoch. No tensor outlives the call. Kernel › Interrupt
+ * (or `requestInterrupt()` from lib/display) stops it at the next step with `train: interrupted`.
  *
  * Batches are cut on the host (one read of `images` per call) rather than with a `gather` per
  * step, and Adam is {@link adam}: one fused kernel per variable where the engine has it.
