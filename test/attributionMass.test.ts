@@ -68,6 +68,56 @@ describe('attributionMassInMask', () => {
   });
 });
 
+describe('concentration: share ÷ area share', () => {
+  it('is 1 for a uniform map and 1/a for all the mass in a region of area a, per example and as the mean of the ratios', () => {
+    const before = tf.memory().numTensors;
+    // 4×4 images. Example 0: uniform |a| → share = area → concentration 1.
+    // Example 1: all mass on the 2 masked pixels of 16 (area 1/8) → 8.
+    // Example 2: mask of 4 pixels (area 1/4), half the mass inside → 0.5 / 0.25 = 2.
+    const uniform = new Array(16).fill(-3);
+    const inside = Array.from({ length: 16 }, (_, p) => (p < 2 ? 5 : 0));
+    const half = Array.from({ length: 16 }, (_, p) => (p < 4 ? 3 : 1));
+    const a = tf.tensor3d([...uniform, ...inside, ...half], [3, 4, 4]);
+    const maskRows = [
+      Array.from({ length: 16 }, (_, p) => (p >= 10 ? 1 : 0)),
+      Array.from({ length: 16 }, (_, p) => (p < 2 ? 1 : 0)),
+      Array.from({ length: 16 }, (_, p) => (p < 4 ? 1 : 0)),
+    ];
+    const mask = tf.tensor3d(maskRows.flat(), [3, 4, 4]);
+    const m = attributionMassInMask(a, mask);
+    close(m.concentration[0], 1);
+    close(m.concentration[1], 8);
+    close(m.concentration[2], 2, 1e-5);
+    close(m.meanConcentration, (1 + 8 + 2) / 3, 1e-5);
+    // the mean of the ratios, not the ratio of the means
+    assert.ok(Math.abs(m.meanConcentration - m.mean / m.meanArea) > 0.5);
+    tf.dispose([a, mask]);
+    assert.strictEqual(tf.memory().numTensors, before);
+  });
+
+  it('leaves NaN ratios (all-zero attribution, empty region) out of the mean', () => {
+    const a = tf.tensor3d([[[1, 1]], [[0, 0]], [[2, 0]]]);
+    const mask = tf.tensor3d([[[1, 0]], [[1, 0]], [[0, 0]]]);
+    const m = attributionMassInMask(a, mask);
+    close(m.concentration[0], 1);
+    assert.ok(Number.isNaN(m.concentration[1]), 'all-zero attribution');
+    assert.ok(Number.isNaN(m.concentration[2]), 'empty region');
+    close(m.meanConcentration, 1);
+    tf.dispose([a, mask]);
+  });
+
+  it('in a box: a uniform map scores 1, a map inside a 2×2 box of an 8×8 image scores 16', () => {
+    const before = tf.memory().numTensors;
+    const a = tf.tidy(() => tf.stack([tf.ones([8, 8]), tf.pad(tf.ones([2, 2]), [[5, 1], [0, 6]])]));
+    const m = attributionMassInBox(a, { x: 0, y: 5, width: 2, height: 2 });
+    close(m.concentration[0], 1);
+    close(m.concentration[1], 16);
+    close(m.meanConcentration, 8.5);
+    a.dispose();
+    assert.strictEqual(tf.memory().numTensors, before);
+  });
+});
+
 describe('boxMask and attributionMassInBox', () => {
   it('draws boxes clipped to the image, null for none', () => {
     const m = boxMask(4, 5, [{ x: 3, y: 2, width: 4, height: 9 }, null]);
@@ -96,6 +146,12 @@ describe('boxMask and attributionMassInBox', () => {
     close(each.perExample[0], 0.5);
     close(each.perExample[1], 0.5);
     assert.throws(() => attributionMassInBox(a, [{ x: 0, y: 0, width: 1, height: 1 }, { x: 0, y: 0, width: 1, height: 1 }, { x: 0, y: 0, width: 1, height: 1 }]), /box must be one .* or an array of 2/);
+    // every error names attributionMassInBox, not the helpers it calls
+    assert.throws(() => attributionMassInBox(a, { x: 0, y: 0, width: -2, height: 1 }), /^Error: attributionMassInBox: box\[0\] must be \{ x, y, width, height \}/);
+    const flat = tf.zeros([4]);
+    assert.throws(() => attributionMassInBox(flat, { x: 0, y: 0, width: 1, height: 1 }), /^Error: attributionMassInBox: attribution must be \[n, height, width\]/);
+    flat.dispose();
+    assert.throws(() => attributionMassInBox(a, [{ x: 0, y: 0, width: 1, height: 1 }, { x: 0, y: 0, width: 1, height: NaN }]), /^Error: attributionMassInBox: box\[1\]/);
     a.dispose();
     assert.strictEqual(tf.memory().numTensors, before);
   });

@@ -4,3 +4,5 @@ export * from './randomizationCheck';
 export { spearman } from './rankCorrelation';
 export { ssim, type SsimOptions } from './ssim';
 export * from './attributionMass';
+export * from './counterfactual';
+export * from './regionOcclusion';
