@@ -28,6 +28,7 @@
  * ```
  */
 import { tf } from '../../engine/tf';
+import { throwIfInterrupted } from '../../display/interrupt';
 import type { ModelLike } from '../core/attribution';
 import { explainedModel, inBatches, type ExplainedScore, type ExplainScore } from '../core/explainedModel';
 import { checkChoice, checkInteger } from '../../checks';
@@ -217,7 +218,7 @@ export function counterfactualImages(data: MaskedImages, options: SwapImagesOpti
 function scoresOf(forward: (x: tf.Tensor) => tf.Tensor2D, x: tf.Tensor, batchSize: number): number[][] {
   const rows: number[][] = [];
   inBatches(x.shape[0], batchSize, (lo, hi) => {
-    // interrupt: check here
+    throwIfInterrupted('counterfactualSwap');
     const s = tf.tidy(() => forward(x.slice(lo, hi - lo)));
     const [r, k] = s.shape;
     const d = s.dataSync();

@@ -21,6 +21,7 @@
  * ```
  */
 import { tf } from '../../engine/tf';
+import { throwIfInterrupted } from '../../display/interrupt';
 import type { ModelLike, Target } from '../core/attribution';
 import { explainedModel, inBatches, type ExplainedScore, type ExplainScore } from '../core/explainedModel';
 import { checkInteger } from '../../checks';
@@ -112,7 +113,7 @@ export function regionOcclusion(model: ModelLike, images: tf.Tensor, masks: tf.T
     const covered = (region: 'inside' | 'outside'): number[] => {
       const out: number[] = [];
       inBatches(n, batchSize, (a, b) => {
-        // interrupt: check here
+        throwIfInterrupted('regionOcclusion');
         const occluded = tf.tidy(() => {
           const x = images.slice(a, b - a).toFloat();
           const mr = region === 'inside' ? m.slice(a, b - a) : tf.sub(1, m.slice(a, b - a));
