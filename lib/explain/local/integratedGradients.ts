@@ -40,9 +40,10 @@ export interface IntegratedGradientsOptions {
   /** Points on the path; default 50 (≥ 2 for `trapezoid`). */
   steps?: number;
   /**
-   * Integration rule; default `gaussLegendre`. Measured on the course CNN's digits (notebook 05): it
-   * reaches |delta| ≤ 1% of |F(x) − F(x′)| in the fewest steps; the trapezoid rule converges only as
-   * 1/steps because its endpoint at the black baseline sits on ReLU kinks.
+   * Integration rule; default `gaussLegendre` (Captum's default). Measured on the course CNN's digits
+   * (notebook 05): midpoint and Gauss–Legendre bring every one of 8 digits within |delta| ≤ 1% of
+   * |F(x) − F(x′)| with 32 steps, trapezoid and left with 64, right with 128; at 8 steps Gauss–Legendre
+   * has the most digits within 1% (18 of 32, against 13 for midpoint and 12 for trapezoid).
    */
   rule?: IntegrationRule;
   /** The reference input x′; default `black`. */
