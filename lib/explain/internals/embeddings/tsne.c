@@ -1,0 +1,182 @@
+/*
+ * tslab-xai: Barnes-Hut t-SNE gradient descent in WebAssembly SIMD (van der Maaten 2014,
+ * "Accelerating t-SNE using tree-based algorithms", JMLR 15).
+ *
+ * One 2-D point is one f64x2 vector. Each iteration builds a quadtree of the map, sums the
+ * repulsive forces over it (a cell of width w at distance d is one body when w / d < theta), adds
+ * the attractive forces of the sparse symmetric affinities P (CSR), and takes a gradient step
+ * with momentum and per-coordinate gains (Jacobs 1988), as scikit-learn and openTSNE do.
+ * The gradient has no factor 4 (openTSNE's convention), so a learning rate of N/12 here is
+ * scikit-learn's 'auto' N/48 with its factor 4 (Belkina et al. 2019).
+ *
+ * The module owns its memory; the caller (tsneWasm.ts) lays out every array on it and grows it.
+ * Build: ./build.sh (clang with the wasm32 target, wasm-ld).
+ */
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+#define MAX_DEPTH 48
+
+typedef v128_t f2;
+
+typedef struct {
+  f2 center; /* cell centre */
+  f2 com;    /* sum of the positions in the cell, then their mean */
+  double half; /* half the cell width */
+  int count;   /* points in the cell */
+  int child;   /* index of the first of four children, or -1 for a leaf */
+} Node;
+
+static inline double hsum(f2 v) { return wasm_f64x2_extract_lane(v, 0) + wasm_f64x2_extract_lane(v, 1); }
+static inline double sq(f2 v) { return hsum(wasm_f64x2_mul(v, v)); }
+
+static int quadrant(f2 p, f2 c) {
+  return (wasm_f64x2_extract_lane(p, 0) >= wasm_f64x2_extract_lane(c, 0) ? 1 : 0) |
+         (wasm_f64x2_extract_lane(p, 1) >= wasm_f64x2_extract_lane(c, 1) ? 2 : 0);
+}
+
+/* Builds the quadtree of the n points y; returns the number of nodes, or -1 if max_nodes is too few. */
+static int build(const f2* y, int n, Node* nodes, int max_nodes) {
+  f2 lo = y[0], hi = y[0];
+  for (int i = 1; i < n; i++) {
+    lo = wasm_f64x2_pmin(lo, y[i]);
+    hi = wasm_f64x2_pmax(hi, y[i]);
+  }
+  f2 ext = wasm_f64x2_sub(hi, lo);
+  double w = wasm_f64x2_extract_lane(ext, 0);
+  double h = wasm_f64x2_extract_lane(ext, 1);
+  double half = (w > h ? w : h) * 0.5 * (1.0 + 1e-6) + 1e-12;
+  int used = 1;
+  nodes[0].center = wasm_f64x2_mul(wasm_f64x2_add(lo, hi), wasm_f64x2_splat(0.5));
+  nodes[0].com = wasm_f64x2_splat(0.0);
+  nodes[0].half = half;
+  nodes[0].count = 0;
+  nodes[0].child = -1;
+  for (int i = 0; i < n; i++) {
+    f2 p = y[i];
+    int at = 0;
+    for (int depth = 0;; depth++) {
+      Node* nd = &nodes[at];
+      if (nd->child < 0) {
+        if (nd->count == 0) {
+          nd->count = 1;
+          nd->com = p;
+          break;
+        }
+        f2 mean = wasm_f64x2_div(nd->com, wasm_f64x2_splat((double)nd->count));
+        if (depth >= MAX_DEPTH || sq(wasm_f64x2_sub(mean, p)) == 0.0) { /* coincident: aggregate */
+          nd->count++;
+          nd->com = wasm_f64x2_add(nd->com, p);
+          break;
+        }
+        if (used + 4 > max_nodes) return -1;
+        nd->child = used;
+        double q = nd->half * 0.5;
+        for (int c = 0; c < 4; c++) {
+          Node* ch = &nodes[used + c];
+          ch->center = wasm_f64x2_add(nd->center, wasm_f64x2_make((c & 1) ? q : -q, (c & 2) ? q : -q));
+          ch->com = wasm_f64x2_splat(0.0);
+          ch->half = q;
+          ch->count = 0;
+          ch->child = -1;
+        }
+        used += 4;
+        Node* moved = &nodes[nd->child + quadrant(mean, nd->center)];
+        moved->count = nd->count;
+        moved->com = nd->com;
+      }
+      nd->count++;
+      nd->com = wasm_f64x2_add(nd->com, p);
+      at = nd->child + quadrant(p, nd->center);
+    }
+  }
+  for (int k = 0; k < used; k++) {
+    if (nodes[k].count > 0) nodes[k].com = wasm_f64x2_div(nodes[k].com, wasm_f64x2_splat((double)nodes[k].count));
+  }
+  return used;
+}
+
+/* Repulsive force on every point (into neg) over the tree; returns Z = sum over pairs of 1/(1+d^2). */
+static double repulsion(const f2* y, int n, const Node* nodes, int* stack, double theta2, f2* neg) {
+  double z = 0.0;
+  for (int i = 0; i < n; i++) {
+    f2 p = y[i];
+    f2 force = wasm_f64x2_splat(0.0);
+    double zi = 0.0;
+    int sp = 0;
+    stack[sp++] = 0;
+    while (sp > 0) {
+      const Node* nd = &nodes[stack[--sp]];
+      if (nd->count == 0) continue;
+      f2 diff = wasm_f64x2_sub(p, nd->com);
+      double d2 = sq(diff);
+      double width = 2.0 * nd->half;
+      if (nd->child < 0 || width * width < theta2 * d2) {
+        if (d2 < 1e-24) { /* the point itself (and any coincident with it) */
+          zi += (double)(nd->count - 1);
+          continue;
+        }
+        double q = 1.0 / (1.0 + d2);
+        double cq = (double)nd->count * q;
+        zi += cq;
+        force = wasm_f64x2_add(force, wasm_f64x2_mul(diff, wasm_f64x2_splat(cq * q)));
+      } else {
+        int c = nd->child;
+        stack[sp++] = c;
+        stack[sp++] = c + 1;
+        stack[sp++] = c + 2;
+        stack[sp++] = c + 3;
+      }
+    }
+    neg[i] = force;
+    z += zi;
+  }
+  return z;
+}
+
+/*
+ * Runs `iters` gradient-descent iterations on the map y (n points, f64x2 each), with the sparse
+ * symmetric P (row_start[n+1], cols, vals; sum of vals = 1) multiplied by `exaggeration`.
+ * update and gains (per coordinate) persist between calls. Scratch: nodes (max_nodes), stack
+ * (1024 ints is plenty: at most 3 * MAX_DEPTH + 1 are used), grad (n f64x2). Returns Z of the last
+ * iteration, or -1 - (iterations done) when the tree needs more than max_nodes nodes.
+ */
+EXPORT(tsne_iterate)
+double tsne_iterate(int n, f2* y, f2* update, f2* gains, const int* row_start, const int* cols, const double* vals,
+                    int iters, double exaggeration, double momentum, double learning_rate, double theta,
+                    Node* nodes, int max_nodes, int* stack, f2* grad) {
+  double z = 0.0;
+  const f2 min_gain = wasm_f64x2_splat(0.01);
+  for (int it = 0; it < iters; it++) {
+    if (build(y, n, nodes, max_nodes) < 0) return -1.0 - it; /* -1 - iterations done */
+    z = repulsion(y, n, nodes, stack, theta * theta, grad);
+    const f2 inv_z = wasm_f64x2_splat(-1.0 / z);
+    for (int i = 0; i < n; i++) {
+      f2 p = y[i];
+      f2 attract = wasm_f64x2_splat(0.0);
+      for (int k = row_start[i], end = row_start[i + 1]; k < end; k++) {
+        f2 diff = wasm_f64x2_sub(p, y[cols[k]]);
+        double q = 1.0 / (1.0 + sq(diff));
+        attract = wasm_f64x2_add(attract, wasm_f64x2_mul(diff, wasm_f64x2_splat(vals[k] * q)));
+      }
+      grad[i] = wasm_f64x2_add(wasm_f64x2_mul(attract, wasm_f64x2_splat(exaggeration)), wasm_f64x2_mul(grad[i], inv_z));
+    }
+    const f2 mom = wasm_f64x2_splat(momentum);
+    const f2 lr = wasm_f64x2_splat(learning_rate);
+    const f2 up = wasm_f64x2_splat(0.2), down = wasm_f64x2_splat(0.8);
+    for (int i = 0; i < n; i++) {
+      f2 g = grad[i];
+      f2 u = update[i];
+      /* gain grows where the gradient's sign opposes the last step, shrinks where it agrees */
+      v128_t opposite = wasm_f64x2_lt(wasm_f64x2_mul(g, u), wasm_f64x2_splat(0.0));
+      f2 gain = gains[i];
+      gain = wasm_v128_bitselect(wasm_f64x2_add(gain, up), wasm_f64x2_mul(gain, down), opposite);
+      gain = wasm_f64x2_pmax(gain, min_gain);
+      gains[i] = gain;
+      u = wasm_f64x2_sub(wasm_f64x2_mul(mom, u), wasm_f64x2_mul(lr, wasm_f64x2_mul(gain, g)));
+      update[i] = u;
+      y[i] = wasm_f64x2_add(y[i], u);
+    }
+  }
+  return z;
+}
