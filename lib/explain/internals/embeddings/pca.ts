@@ -2,10 +2,12 @@
  * Principal component analysis (Pearson 1901; Hotelling 1933): the directions of largest
  * variance of centred data, the eigenvectors of its covariance C = XcᵀXc / (n − 1).
  *
- * Two paths. `'covariance'` (the default) forms C with the engine's matrix product (blocks of the
+ * Three paths. `'covariance'` (the default up to 1,024 features) forms C with the engine's matrix product (blocks of the
  * upper triangle only, on the tfjs backend — XNNPACK on wasm) and finds the leading eigenpairs with
  * Lanczos and implicit QL ({@link topEigen}); it takes about as long as scikit-learn's randomized
- * SVD on 10,000 × 784 digits (README: measurements). `'ml-pca'` runs the `ml-pca` package (a full
+ * SVD on 10,000 × 784 digits (README: measurements). `'randomized'` (the default above 1,024
+ * features: convolution layers) finds the axes from a random range refined by power iterations
+ * (Halko, Martinsson & Tropp 2011), never forming C. `'ml-pca'` runs the `ml-pca` package (a full
  * SVD in JavaScript), exact and fine for a few hundred points but minutes for 10,000 × 784; it is
  * the reference in the tests.
  *
@@ -21,14 +23,20 @@ import { tf } from '../../../engine/tf';
 import { checkChoice, checkInteger } from '../../../checks';
 import { embedding, type Embedding } from './embedding';
 import { toPoints, type Points, type PointsInput } from './points';
-import { topEigen } from './symmetricEigen';
+import { topEigen, type EigenPairs } from './symmetricEigen';
+import { randomizedAxes } from './randomizedRange';
 
 /** Options of {@link pca}. */
 export interface PcaOptions {
   /** Number of components (default 2). */
   components?: number;
-  /** 'covariance' (default, fast) or 'ml-pca' (the ml-pca package's SVD: small inputs only). */
-  method?: 'covariance' | 'ml-pca';
+  /**
+   * 'auto' (default): 'covariance' up to 1,024 features, else 'randomized'. 'covariance': exact
+   * eigenvectors of the covariance (engine matmul + Lanczos). 'randomized': randomized range
+   * finder with 2 power iterations (Halko et al. 2011) for wide layers. 'ml-pca': the ml-pca
+   * package's SVD (exact; small inputs only).
+   */
+  method?: 'auto' | 'covariance' | 'randomized' | 'ml-pca';
 }
 
 /** A fitted PCA: the points in component coordinates plus what is needed to place new points. */
@@ -89,6 +97,14 @@ function scatterMatrix(xc: tf.Tensor2D): Float64Array {
   return out;
 }
 
+/** Leading eigenpairs of the covariance formed on the engine ({@link scatterMatrix}), by Lanczos. */
+function covarianceAxes(xc: tf.Tensor2D, k: number): EigenPairs {
+  const n = xc.shape[0];
+  const cov = scatterMatrix(xc);
+  for (let i = 0; i < cov.length; i++) cov[i] /= n - 1;
+  return topEigen(cov, xc.shape[1], k);
+}
+
 /** (x − mean) · componentsᵀ on the engine. */
 function project(x: Points, mean: Float32Array, components: Float32Array, k: number): Float32Array {
   return tf.tidy(() => {
@@ -113,7 +129,7 @@ export function pca(x: PointsInput, options: PcaOptions = {}): PcaEmbedding {
   const where = 'pca';
   const points = toPoints(where, 'x', x);
   const k = checkInteger(where, 'options.components', options.components ?? 2, 1);
-  const method = checkChoice(where, 'options.method', options.method ?? 'covariance', ['covariance', 'ml-pca'] as const);
+  const method = checkChoice(where, 'options.method', options.method ?? 'auto', ['auto', 'covariance', 'randomized', 'ml-pca'] as const);
   const { count: n, dims: d } = points;
   if (k > d) throw new Error(`${where}: options.components is ${k} but the points have ${d} features; expected at most ${d}`);
   if (n < 2) throw new Error(`${where}: x has ${n} point; expected at least 2 to estimate a variance`);
@@ -140,19 +156,22 @@ export function pca(x: PointsInput, options: PcaOptions = {}): PcaEmbedding {
     const mean64 = columnMeans(points);
     mean = Float32Array.from(mean64);
     const xc = new Float32Array(points.data.length);
-    for (let i = 0; i < n; i++) for (let j = 0, r = i * d; j < d; j++) xc[r + j] = points.data[r + j] - mean64[j];
+    for (let i = 0; i < n; i++) {
+      for (let j = 0, r = i * d; j < d; j++) {
+        const v = points.data[r + j] - mean64[j];
+        xc[r + j] = v;
+        total += v * v;
+      }
+    }
+    total /= n - 1;
     const t = tf.tensor2d(xc, [n, d]);
-    let cov: Float64Array;
     try {
-      cov = scatterMatrix(t);
+      const eig = method === 'randomized' || (method === 'auto' && d > 1024) ? randomizedAxes(t, k) : covarianceAxes(t, k);
+      variance = eig.values;
+      components = Float32Array.from(eig.vectors);
     } finally {
       t.dispose();
     }
-    for (let i = 0; i < cov.length; i++) cov[i] /= n - 1;
-    for (let j = 0; j < d; j++) total += cov[j * d + j];
-    const eig = topEigen(cov, d, k);
-    variance = eig.values;
-    components = Float32Array.from(eig.vectors);
   }
   const ratio = variance.map((v) => (total > 0 ? v / total : 0));
   const coords = project(points, mean, components, k);
