@@ -26,7 +26,7 @@ export function distanceBlocks(p: Points, visit: (start: number, rows: number, d
   const block = Math.max(1, Math.min(n, Math.floor(4e6 / n)));
   const x = tf.tensor2d(p.data, [n, dims]);
   const xt = tf.transpose(x);
-  const sq = tf.sum(tf.square(x), 1);
+  const sq = tf.tidy(() => tf.sum(tf.square(x), 1));
   try {
     for (let start = 0; start < n; start += block) {
       const rows = Math.min(block, n - start);
