@@ -27,6 +27,11 @@ typedef struct {
   int child;   /* index of the first of four children, or -1 for a leaf */
 } Node;
 
+/* What the traversal reads of a node, packed in one f32x4: mean x, mean y, width², count. */
+typedef struct {
+  float x, y, w2, count;
+} Cell;
+
 static inline double hsum(f2 v) { return wasm_f64x2_extract_lane(v, 0) + wasm_f64x2_extract_lane(v, 1); }
 static inline double sq(f2 v) { return hsum(wasm_f64x2_mul(v, v)); }
 
@@ -96,40 +101,54 @@ static int build(const f2* y, int n, Node* nodes, int max_nodes) {
   return used;
 }
 
+/* Packs the nodes for the traversal: cells (f32x4) and, for inner nodes, the first child (else -1). */
+static void pack(const Node* nodes, int used, Cell* cells, int* child) {
+  for (int k = 0; k < used; k++) {
+    const Node* nd = &nodes[k];
+    double w = 2.0 * nd->half;
+    cells[k].x = (float)wasm_f64x2_extract_lane(nd->com, 0);
+    cells[k].y = (float)wasm_f64x2_extract_lane(nd->com, 1);
+    cells[k].w2 = (float)(w * w);
+    cells[k].count = (float)nd->count;
+    child[k] = nd->child;
+  }
+}
+
 /* Repulsive force on every point (into neg) over the tree; returns Z = sum over pairs of 1/(1+d^2). */
-static double repulsion(const f2* y, int n, const Node* nodes, int* stack, double theta2, f2* neg) {
+static double repulsion(const f2* y, int n, const Cell* cells, const int* child, int* stack, float theta2, f2* neg) {
   double z = 0.0;
   for (int i = 0; i < n; i++) {
-    f2 p = y[i];
-    f2 force = wasm_f64x2_splat(0.0);
-    double zi = 0.0;
+    const float px = (float)wasm_f64x2_extract_lane(y[i], 0);
+    const float py = (float)wasm_f64x2_extract_lane(y[i], 1);
+    float fx = 0.f, fy = 0.f, zi = 0.f;
     int sp = 0;
     stack[sp++] = 0;
     while (sp > 0) {
-      const Node* nd = &nodes[stack[--sp]];
-      if (nd->count == 0) continue;
-      f2 diff = wasm_f64x2_sub(p, nd->com);
-      double d2 = sq(diff);
-      double width = 2.0 * nd->half;
-      if (nd->child < 0 || width * width < theta2 * d2) {
-        if (d2 < 1e-24) { /* the point itself (and any coincident with it) */
-          zi += (double)(nd->count - 1);
+      const int k = stack[--sp];
+      const Cell c = cells[k];
+      const float dx = px - c.x, dy = py - c.y;
+      const float d2 = dx * dx + dy * dy;
+      const int ch = child[k];
+      if (ch < 0 || c.w2 < theta2 * d2) {
+        if (d2 < 1e-20f) { /* the point itself (and any coincident with it) */
+          zi += c.count - 1.f;
           continue;
         }
-        double q = 1.0 / (1.0 + d2);
-        double cq = (double)nd->count * q;
+        const float q = 1.f / (1.f + d2);
+        const float cq = c.count * q;
         zi += cq;
-        force = wasm_f64x2_add(force, wasm_f64x2_mul(diff, wasm_f64x2_splat(cq * q)));
+        const float f = cq * q;
+        fx += f * dx;
+        fy += f * dy;
       } else {
-        int c = nd->child;
-        stack[sp++] = c;
-        stack[sp++] = c + 1;
-        stack[sp++] = c + 2;
-        stack[sp++] = c + 3;
+        if (cells[ch].count > 0.f) stack[sp++] = ch;
+        if (cells[ch + 1].count > 0.f) stack[sp++] = ch + 1;
+        if (cells[ch + 2].count > 0.f) stack[sp++] = ch + 2;
+        if (cells[ch + 3].count > 0.f) stack[sp++] = ch + 3;
       }
     }
-    neg[i] = force;
-    z += zi;
+    neg[i] = wasm_f64x2_make((double)fx, (double)fy);
+    z += (double)zi;
   }
   return z;
 }
@@ -137,19 +156,21 @@ static double repulsion(const f2* y, int n, const Node* nodes, int* stack, doubl
 /*
  * Runs `iters` gradient-descent iterations on the map y (n points, f64x2 each), with the sparse
  * symmetric P (row_start[n+1], cols, vals; sum of vals = 1) multiplied by `exaggeration`.
- * update and gains (per coordinate) persist between calls. Scratch: nodes (max_nodes), stack
+ * update and gains (per coordinate) persist between calls. Scratch: nodes, cells and child (max_nodes each), stack
  * (1024 ints is plenty: at most 3 * MAX_DEPTH + 1 are used), grad (n f64x2). Returns Z of the last
  * iteration, or -1 - (iterations done) when the tree needs more than max_nodes nodes.
  */
 EXPORT(tsne_iterate)
 double tsne_iterate(int n, f2* y, f2* update, f2* gains, const int* row_start, const int* cols, const double* vals,
                     int iters, double exaggeration, double momentum, double learning_rate, double theta,
-                    Node* nodes, int max_nodes, int* stack, f2* grad) {
+                    Node* nodes, int max_nodes, int* stack, f2* grad, Cell* cells, int* child) {
   double z = 0.0;
   const f2 min_gain = wasm_f64x2_splat(0.01);
   for (int it = 0; it < iters; it++) {
-    if (build(y, n, nodes, max_nodes) < 0) return -1.0 - it; /* -1 - iterations done */
-    z = repulsion(y, n, nodes, stack, theta * theta, grad);
+    int used = build(y, n, nodes, max_nodes);
+    if (used < 0) return -1.0 - it; /* -1 - iterations done */
+    pack(nodes, used, cells, child);
+    z = repulsion(y, n, cells, child, stack, (float)(theta * theta), grad);
     const f2 inv_z = wasm_f64x2_splat(-1.0 / z);
     for (int i = 0; i < n; i++) {
       f2 p = y[i];

@@ -17,7 +17,8 @@ interface TsneExports {
   memory: WebAssembly.Memory;
   __heap_base: WebAssembly.Global;
   tsne_iterate(n: number, y: number, update: number, gains: number, rowStart: number, cols: number, vals: number, iters: number,
-    exaggeration: number, momentum: number, learningRate: number, theta: number, nodes: number, maxNodes: number, stack: number, grad: number): number;
+    exaggeration: number, momentum: number, learningRate: number, theta: number, nodes: number, maxNodes: number, stack: number, grad: number,
+    cells: number, child: number): number;
 }
 
 /** Step parameters of one phase of the optimization. */
@@ -40,6 +41,7 @@ export interface TsneMachine {
 
 let compiled: WebAssembly.Module | undefined;
 const NODE_BYTES = 48;
+const CELL_BYTES = 16;
 
 /** Loads a fresh instance (its own memory) holding `P` and the initial map `y0` (2 per point). */
 export function tsneMachine(P: SparseAffinities, y0: Float64Array): TsneMachine {
@@ -63,8 +65,12 @@ export function tsneMachine(P: SparseAffinities, y0: Float64Array): TsneMachine 
   const stack = take(4 * 1024);
   const nodesAt = top;
   let maxNodes = 0;
+  let cellsAt = 0;
+  let childAt = 0;
   const reserve = (nodes: number) => {
-    const need = nodesAt + nodes * NODE_BYTES;
+    cellsAt = nodesAt + nodes * NODE_BYTES;
+    childAt = cellsAt + nodes * CELL_BYTES;
+    const need = childAt + nodes * 4;
     const have = wasm.memory.buffer.byteLength;
     if (need > have) wasm.memory.grow(Math.ceil((need - have) / 65536));
     maxNodes = nodes;
@@ -84,7 +90,7 @@ export function tsneMachine(P: SparseAffinities, y0: Float64Array): TsneMachine 
       // one step per call: V8 optimizes a wasm function on a later call, never inside a running one
       let z = 0;
       for (let it = 0; it < iterations; it++) {
-        z = wasm.tsne_iterate(n, y, update, gains, rowStart, cols, vals, 1, s.exaggeration, s.momentum, s.learningRate, s.theta, nodesAt, maxNodes, stack, grad);
+        z = wasm.tsne_iterate(n, y, update, gains, rowStart, cols, vals, 1, s.exaggeration, s.momentum, s.learningRate, s.theta, nodesAt, maxNodes, stack, grad, cellsAt, childAt);
         if (z < 0) {
           reserve(maxNodes * 2); // the tree outgrew its nodes: more room, then the same step again
           it--;
