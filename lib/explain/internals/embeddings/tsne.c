@@ -114,32 +114,76 @@ static void pack(const Node* nodes, int used, Cell* cells, int* child) {
   }
 }
 
-/* Repulsive force on every point (into neg) over the tree; returns Z = sum over pairs of 1/(1+d^2). */
-static double repulsion(const f2* y, int n, const Cell* cells, const int* child, int* stack, float theta2, f2* neg) {
-  double z = 0.0;
+#define GROUP 32
+
+/* Scratch of the grouped traversal (laid out by the caller). */
+typedef struct {
+  int* node_group; /* per node: its group, or -1 */
+  int* group_node; /* per group: its node */
+  int* group_of;   /* per point: its group */
+  int* order;      /* points sorted by group */
+  int* start;      /* per group + 1: offsets into order */
+  float* lx;       /* interaction list: x, y, count (padded to a multiple of 4) */
+  float* ly;
+  float* lc;
+} Scratch;
+
+static inline float fmaxf_(float a, float b) { return a > b ? a : b; }
+
+/*
+ * Repulsive force on every point (into neg) and Z = sum over pairs of 1/(1+d^2), by Barnes-Hut with
+ * grouped interaction lists (Barnes 1990): points are grouped by the tree nodes of at most GROUP
+ * points; one list of cells is made per group (a cell of width w is one body when w < theta times
+ * its distance to the group's bounding box, stricter than per point), and every point of the group
+ * sums the list four cells at a time. The point's own leaf (q = 1) is in the list; it is taken out of Z.
+ */
+static double repulsion(const f2* y, int n, const Node* nodes, int used, const Cell* cells, const int* child, int* stack,
+                        float theta2, f2* neg, Scratch* s) {
+  int groups = 0;
+  for (int k = 0; k < used; k++) s->node_group[k] = -1;
+  int sp = 0;
+  stack[sp++] = 0;
+  while (sp > 0) {
+    int k = stack[--sp];
+    if (child[k] < 0 || cells[k].count <= (float)GROUP) {
+      s->node_group[k] = groups;
+      s->group_node[groups++] = k;
+    } else {
+      for (int c = 0; c < 4; c++) if (cells[child[k] + c].count > 0.f) stack[sp++] = child[k] + c;
+    }
+  }
+  for (int g = 0; g <= groups; g++) s->start[g] = 0;
   for (int i = 0; i < n; i++) {
-    const float px = (float)wasm_f64x2_extract_lane(y[i], 0);
-    const float py = (float)wasm_f64x2_extract_lane(y[i], 1);
-    float fx = 0.f, fy = 0.f, zi = 0.f;
-    int sp = 0;
+    int k = 0;
+    while (s->node_group[k] < 0) k = child[k] + quadrant(y[i], nodes[k].center);
+    s->group_of[i] = s->node_group[k];
+    s->start[s->node_group[k] + 1]++;
+  }
+  for (int g = 0; g < groups; g++) s->start[g + 1] += s->start[g];
+  for (int g = 0; g < groups; g++) s->node_group[g] = s->start[g]; /* reuse as fill pointers */
+  for (int i = 0; i < n; i++) s->order[s->node_group[s->group_of[i]]++] = i;
+
+  double z = 0.0;
+  for (int g = 0; g < groups; g++) {
+    int a = s->start[g], b = s->start[g + 1];
+    if (a == b) continue;
+    float x0 = 1e30f, x1 = -1e30f, y0 = 1e30f, y1 = -1e30f;
+    for (int t = a; t < b; t++) {
+      float px = (float)wasm_f64x2_extract_lane(y[s->order[t]], 0), py = (float)wasm_f64x2_extract_lane(y[s->order[t]], 1);
+      x0 = px < x0 ? px : x0; x1 = px > x1 ? px : x1;
+      y0 = py < y0 ? py : y0; y1 = py > y1 ? py : y1;
+    }
+    int len = 0;
+    sp = 0;
     stack[sp++] = 0;
     while (sp > 0) {
       const int k = stack[--sp];
       const Cell c = cells[k];
-      const float dx = px - c.x, dy = py - c.y;
-      const float d2 = dx * dx + dy * dy;
+      const float dx = fmaxf_(fmaxf_(x0 - c.x, c.x - x1), 0.f);
+      const float dy = fmaxf_(fmaxf_(y0 - c.y, c.y - y1), 0.f);
       const int ch = child[k];
-      if (ch < 0 || c.w2 < theta2 * d2) {
-        if (d2 < 1e-20f) { /* the point itself (and any coincident with it) */
-          zi += c.count - 1.f;
-          continue;
-        }
-        const float q = 1.f / (1.f + d2);
-        const float cq = c.count * q;
-        zi += cq;
-        const float f = cq * q;
-        fx += f * dx;
-        fy += f * dy;
+      if (ch < 0 || c.w2 < theta2 * (dx * dx + dy * dy)) {
+        s->lx[len] = c.x; s->ly[len] = c.y; s->lc[len] = c.count; len++;
       } else {
         if (cells[ch].count > 0.f) stack[sp++] = ch;
         if (cells[ch + 1].count > 0.f) stack[sp++] = ch + 1;
@@ -147,8 +191,29 @@ static double repulsion(const f2* y, int n, const Cell* cells, const int* child,
         if (cells[ch + 3].count > 0.f) stack[sp++] = ch + 3;
       }
     }
-    neg[i] = wasm_f64x2_make((double)fx, (double)fy);
-    z += (double)zi;
+    while (len & 3) { s->lx[len] = 0.f; s->ly[len] = 0.f; s->lc[len] = 0.f; len++; }
+    const v128_t one = wasm_f32x4_splat(1.f);
+    for (int t = a; t < b; t++) {
+      const int i = s->order[t];
+      const v128_t px = wasm_f32x4_splat((float)wasm_f64x2_extract_lane(y[i], 0));
+      const v128_t py = wasm_f32x4_splat((float)wasm_f64x2_extract_lane(y[i], 1));
+      v128_t fx = wasm_f32x4_splat(0.f), fy = fx, zi = fx;
+      for (int j = 0; j < len; j += 4) {
+        v128_t dx = wasm_f32x4_sub(px, wasm_v128_load(s->lx + j));
+        v128_t dy = wasm_f32x4_sub(py, wasm_v128_load(s->ly + j));
+        v128_t q = wasm_f32x4_div(one, wasm_f32x4_add(one, wasm_f32x4_add(wasm_f32x4_mul(dx, dx), wasm_f32x4_mul(dy, dy))));
+        v128_t cq = wasm_f32x4_mul(wasm_v128_load(s->lc + j), q);
+        zi = wasm_f32x4_add(zi, cq);
+        v128_t f = wasm_f32x4_mul(cq, q);
+        fx = wasm_f32x4_add(fx, wasm_f32x4_mul(f, dx));
+        fy = wasm_f32x4_add(fy, wasm_f32x4_mul(f, dy));
+      }
+      float sx = wasm_f32x4_extract_lane(fx, 0) + wasm_f32x4_extract_lane(fx, 1) + wasm_f32x4_extract_lane(fx, 2) + wasm_f32x4_extract_lane(fx, 3);
+      float sy = wasm_f32x4_extract_lane(fy, 0) + wasm_f32x4_extract_lane(fy, 1) + wasm_f32x4_extract_lane(fy, 2) + wasm_f32x4_extract_lane(fy, 3);
+      float sz = wasm_f32x4_extract_lane(zi, 0) + wasm_f32x4_extract_lane(zi, 1) + wasm_f32x4_extract_lane(zi, 2) + wasm_f32x4_extract_lane(zi, 3);
+      neg[i] = wasm_f64x2_make((double)sx, (double)sy);
+      z += (double)sz - 1.0; /* the point itself */
+    }
   }
   return z;
 }
@@ -163,14 +228,24 @@ static double repulsion(const f2* y, int n, const Cell* cells, const int* child,
 EXPORT(tsne_iterate)
 double tsne_iterate(int n, f2* y, f2* update, f2* gains, const int* row_start, const int* cols, const double* vals,
                     int iters, double exaggeration, double momentum, double learning_rate, double theta,
-                    Node* nodes, int max_nodes, int* stack, f2* grad, Cell* cells, int* child) {
+                    Node* nodes, int max_nodes, int* stack, f2* grad, Cell* cells, int* child, int* scratch) {
+  /* scratch: 3 * max_nodes + 2 * n + 1 ints, then 3 lists of max_nodes + 4 floats */
+  Scratch sc;
+  sc.node_group = scratch;
+  sc.group_node = sc.node_group + max_nodes;
+  sc.start = sc.group_node + max_nodes;
+  sc.group_of = sc.start + max_nodes + 1;
+  sc.order = sc.group_of + n;
+  sc.lx = (float*)(sc.order + n);
+  sc.ly = sc.lx + max_nodes + 4;
+  sc.lc = sc.ly + max_nodes + 4;
   double z = 0.0;
   const f2 min_gain = wasm_f64x2_splat(0.01);
   for (int it = 0; it < iters; it++) {
     int used = build(y, n, nodes, max_nodes);
     if (used < 0) return -1.0 - it; /* -1 - iterations done */
     pack(nodes, used, cells, child);
-    z = repulsion(y, n, cells, child, stack, (float)(theta * theta), grad);
+    z = repulsion(y, n, nodes, used, cells, child, stack, (float)(theta * theta), grad, &sc);
     const f2 inv_z = wasm_f64x2_splat(-1.0 / z);
     for (int i = 0; i < n; i++) {
       f2 p = y[i];

@@ -18,7 +18,7 @@ interface TsneExports {
   __heap_base: WebAssembly.Global;
   tsne_iterate(n: number, y: number, update: number, gains: number, rowStart: number, cols: number, vals: number, iters: number,
     exaggeration: number, momentum: number, learningRate: number, theta: number, nodes: number, maxNodes: number, stack: number, grad: number,
-    cells: number, child: number): number;
+    cells: number, child: number, scratch: number): number;
 }
 
 /** Step parameters of one phase of the optimization. */
@@ -67,10 +67,12 @@ export function tsneMachine(P: SparseAffinities, y0: Float64Array): TsneMachine 
   let maxNodes = 0;
   let cellsAt = 0;
   let childAt = 0;
+  let scratchAt = 0;
   const reserve = (nodes: number) => {
     cellsAt = nodesAt + nodes * NODE_BYTES;
     childAt = cellsAt + nodes * CELL_BYTES;
-    const need = childAt + nodes * 4;
+    scratchAt = childAt + nodes * 4;
+    const need = scratchAt + 4 * (6 * nodes + 2 * n + 16);
     const have = wasm.memory.buffer.byteLength;
     if (need > have) wasm.memory.grow(Math.ceil((need - have) / 65536));
     maxNodes = nodes;
@@ -90,7 +92,7 @@ export function tsneMachine(P: SparseAffinities, y0: Float64Array): TsneMachine 
       // one step per call: V8 optimizes a wasm function on a later call, never inside a running one
       let z = 0;
       for (let it = 0; it < iterations; it++) {
-        z = wasm.tsne_iterate(n, y, update, gains, rowStart, cols, vals, 1, s.exaggeration, s.momentum, s.learningRate, s.theta, nodesAt, maxNodes, stack, grad, cellsAt, childAt);
+        z = wasm.tsne_iterate(n, y, update, gains, rowStart, cols, vals, 1, s.exaggeration, s.momentum, s.learningRate, s.theta, nodesAt, maxNodes, stack, grad, cellsAt, childAt, scratchAt);
         if (z < 0) {
           reserve(maxNodes * 2); // the tree outgrew its nodes: more room, then the same step again
           it--;
