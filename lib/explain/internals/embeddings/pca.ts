@@ -22,7 +22,7 @@ import { PCA as MlPca } from 'ml-pca';
 import { tf } from '../../../engine/tf';
 import { checkChoice, checkInteger } from '../../../checks';
 import { embedding, type Embedding } from './embedding';
-import { toPoints, type Points, type PointsInput } from './points';
+import { toPoints, valuesOf, type Points, type PointsInput } from './points';
 import { topEigen, type EigenPairs } from './symmetricEigen';
 import { randomizedAxes } from './randomizedRange';
 
@@ -107,10 +107,10 @@ function covarianceAxes(xc: tf.Tensor2D, k: number): EigenPairs {
 
 /** (x − mean) · componentsᵀ on the engine. */
 function project(x: Points, mean: Float32Array, components: Float32Array, k: number): Float32Array {
-  return tf.tidy(() => {
+  return valuesOf(() => {
     const xc = tf.sub(tf.tensor2d(x.data, [x.count, x.dims]), tf.tensor1d(mean));
     const w = tf.transpose(tf.tensor2d(components, [k, x.dims]));
-    return tf.matMul(xc, w).dataSync() as Float32Array;
+    return tf.matMul(xc, w);
   });
 }
 
@@ -137,6 +137,7 @@ export function pca(x: PointsInput, options: PcaOptions = {}): PcaEmbedding {
   let components: Float32Array;
   let variance: Float64Array;
   let total = 0;
+  let coords: Float32Array;
   if (method === 'ml-pca') {
     const rows = Array.from({ length: n }, (_, i) => Array.from(points.data.subarray(i * d, (i + 1) * d)));
     const m = new MlPca(rows, { center: true, scale: false });
@@ -152,29 +153,41 @@ export function pca(x: PointsInput, options: PcaOptions = {}): PcaEmbedding {
     variance = Float64Array.from(all.slice(0, k));
     total = all.reduce((a, b) => a + b, 0);
     mean = Float32Array.from(columnMeans(points));
+    coords = project(points, mean, components, k);
   } else {
     const mean64 = columnMeans(points);
     mean = Float32Array.from(mean64);
-    const xc = new Float32Array(points.data.length);
+    // features that never vary carry no variance: leave them out of the products (their axis entries are 0)
+    const spread = new Float64Array(d);
     for (let i = 0; i < n; i++) {
       for (let j = 0, r = i * d; j < d; j++) {
         const v = points.data[r + j] - mean64[j];
-        xc[r + j] = v;
-        total += v * v;
+        spread[j] += v * v;
       }
     }
+    for (let j = 0; j < d; j++) total += spread[j];
     total /= n - 1;
-    const t = tf.tensor2d(xc, [n, d]);
+    let keep = Array.from({ length: d }, (_, j) => j).filter((j) => spread[j] > 0);
+    if (keep.length < k) keep = Array.from({ length: d }, (_, j) => j);
+    const dk = keep.length;
+    const xc = new Float32Array(n * dk);
+    for (let i = 0; i < n; i++) {
+      const r = i * d;
+      const o = i * dk;
+      for (let c = 0; c < dk; c++) xc[o + c] = points.data[r + keep[c]] - mean64[keep[c]];
+    }
+    const t = tf.tensor2d(xc, [n, dk]);
     try {
-      const eig = method === 'randomized' || (method === 'auto' && d > 1024) ? randomizedAxes(t, k) : covarianceAxes(t, k);
+      const eig = method === 'randomized' || (method === 'auto' && dk > 1024) ? randomizedAxes(t, k) : covarianceAxes(t, k);
       variance = eig.values;
-      components = Float32Array.from(eig.vectors);
+      components = new Float32Array(k * d);
+      for (let r = 0; r < k; r++) for (let c = 0; c < dk; c++) components[r * d + keep[c]] = eig.vectors[r * dk + c];
+      coords = valuesOf(() => tf.matMul(t, tf.transpose(tf.tensor2d(Float32Array.from(eig.vectors), [k, dk]))));
     } finally {
       t.dispose();
     }
   }
   const ratio = variance.map((v) => (total > 0 ? v / total : 0));
-  const coords = project(points, mean, components, k);
   return embedding<Omit<PcaEmbedding, keyof Embedding>>('pca', coords, n, k, {
     mean,
     components,

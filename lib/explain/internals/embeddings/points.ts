@@ -69,3 +69,16 @@ export function checkLabels(where: string, labels: readonly (number | string)[],
   if (labels.length !== count) throw new Error(`${where}: labels has ${labels.length} entries but there are ${count} points; expected one label per point`);
   return labels;
 }
+
+/**
+ * The values of the tensor that `make` builds (intermediates freed). Never `tf.tidy(() => t.dataSync())`:
+ * tidy walks a returned typed array element by element looking for tensors.
+ */
+export function valuesOf(make: () => tf.Tensor): Float32Array {
+  const t = tf.tidy(make);
+  try {
+    return t.dataSync() as Float32Array;
+  } finally {
+    t.dispose();
+  }
+}

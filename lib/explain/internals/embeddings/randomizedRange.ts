@@ -13,6 +13,7 @@
 import { tf } from '../../../engine/tf';
 import { seededRandom } from '../../../data/permutation';
 import { topEigen, type EigenPairs } from './symmetricEigen';
+import { valuesOf } from './points';
 
 /** Lower Cholesky factor of the p×p symmetric positive definite `g` (a tiny ridge keeps it so). */
 function cholesky(g: Float64Array, p: number): Float64Array {
@@ -51,7 +52,7 @@ function orthonormal(y: tf.Tensor2D): tf.Tensor2D {
   const p = y.shape[1];
   let q = y;
   for (let pass = 0; pass < 2; pass++) {
-    const g = tf.tidy(() => tf.matMul(tf.transpose(q), q).dataSync());
+    const g = valuesOf(() => tf.matMul(tf.transpose(q), q));
     const r = inverseUpper(cholesky(Float64Array.from(g), p), p);
     const next = tf.tidy(() => tf.matMul(q, tf.tensor2d(r, [p, p])) as tf.Tensor2D);
     q.dispose();
@@ -82,14 +83,14 @@ export function randomizedAxes(xc: tf.Tensor2D, k: number, powerIterations = 2, 
     // B = QᵀXc [p, d]; BBᵀ = U S² Uᵀ; axes = S⁻¹ Uᵀ B
     const b = tf.tidy(() => tf.transpose(tf.matMul(xt, q)) as tf.Tensor2D);
     q.dispose();
-    const bb = Float64Array.from(tf.tidy(() => tf.matMul(b, tf.transpose(b)).dataSync()));
+    const bb = Float64Array.from(valuesOf(() => tf.matMul(b, tf.transpose(b))));
     const eig = topEigen(bb, p, k);
     const scaled = new Float32Array(k * p);
     for (let r = 0; r < k; r++) {
       const s = Math.sqrt(Math.max(eig.values[r], 1e-300));
       for (let c = 0; c < p; c++) scaled[r * p + c] = eig.vectors[r * p + c] / s;
     }
-    const axes = tf.tidy(() => tf.matMul(tf.tensor2d(scaled, [k, p]), b).dataSync());
+    const axes = valuesOf(() => tf.matMul(tf.tensor2d(scaled, [k, p]), b));
     b.dispose();
     const vectors = Float64Array.from(axes);
     for (let r = 0; r < k; r++) {

@@ -144,7 +144,7 @@ export function topEigen(a: Float64Array, d: number, k: number, seed = 0): Eigen
   };
   fresh(0);
   let done = 0; // Lanczos steps taken; the Krylov space grows from one attempt to the next
-  let m = Math.min(d, Math.max(2 * k + 20, 40));
+  let m = Math.min(d, Math.max(k + 30, 40));
   for (;;) {
     for (let j = done; j < m; j++) {
       const qj = q.subarray(j * d, (j + 1) * d);
