@@ -11,6 +11,7 @@
  * ```
  */
 import { seededRandom } from '../../../data/permutation';
+import { lanczosKernel } from './lanczosWasm';
 
 /** Eigenvalues (descending) and unit eigenvectors (row i belongs to value i). */
 export interface EigenPairs {
@@ -132,10 +133,11 @@ export function topEigen(a: Float64Array, d: number, k: number, seed = 0): Eigen
   let scale = 0;
   for (let i = 0; i < d; i++) scale = Math.max(scale, Math.abs(a[i * d + i]));
   const rnd = seededRandom(seed + 1);
-  const q = new Float64Array(d * d);
+  const kernel = d >= 64 ? lanczosKernel(a, d) : undefined; // wasm SIMD for the O(d²) work of each step
+  const q = kernel ? kernel.q : new Float64Array(d * d);
   const alpha = new Float64Array(d);
   const beta = new Float64Array(d);
-  const w = new Float64Array(d);
+  const w = kernel ? kernel.w : new Float64Array(d);
   const fresh = (j: number) => {
     for (let t = 0; t < d; t++) w[t] = rnd() - 0.5;
     orthogonalize(q, j, w, d);
@@ -147,13 +149,17 @@ export function topEigen(a: Float64Array, d: number, k: number, seed = 0): Eigen
   let m = Math.min(d, Math.max(k + 30, 40));
   for (;;) {
     for (let j = done; j < m; j++) {
-      const qj = q.subarray(j * d, (j + 1) * d);
-      multiply(a, qj, w, d);
-      let dot = 0;
-      for (let t = 0; t < d; t++) dot += qj[t] * w[t];
-      alpha[j] = dot;
-      for (let t = 0; t < d; t++) w[t] -= dot * qj[t] + (j > 0 ? beta[j - 1] * q[(j - 1) * d + t] : 0);
-      orthogonalize(q, j + 1, w, d);
+      if (kernel) {
+        alpha[j] = kernel.step(j);
+      } else {
+        const qj = q.subarray(j * d, (j + 1) * d);
+        multiply(a, qj, w, d);
+        let dot = 0;
+        for (let t = 0; t < d; t++) dot += qj[t] * w[t];
+        alpha[j] = dot;
+        for (let t = 0; t < d; t++) w[t] -= dot * qj[t] + (j > 0 ? beta[j - 1] * q[(j - 1) * d + t] : 0);
+        orthogonalize(q, j + 1, w, d);
+      }
       const b = norm(w);
       if (j + 1 === d) {
         beta[j] = 0;
