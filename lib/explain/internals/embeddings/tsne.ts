@@ -157,7 +157,7 @@ export async function tsne(x: PointsInput, options: TsneOptions = {}): Promise<T
     if (done === exaggerationIterations) machine.resetMomentum();
     if (done % reportEvery === 0 || done === iterations) {
       const y = machine.positions();
-      kl = klDivergence(P, y, z);
+      kl = klDivergence(P, y, z); // Z is the Barnes-Hut estimate from the last step's gradient (as scikit-learn reports it)
       history.push([done, kl]);
       bar.tick({ KL: kl }, done - bar.count);
       if (options.onIteration) await options.onIteration({ iteration: done, kl, exaggerating, embedding: embedding('tsne', Float32Array.from(y), n, 2, {}) });
