@@ -2,3 +2,4 @@
 export * from './core';
 export * from './local';
 export * from './evaluate';
+export * from './internals';

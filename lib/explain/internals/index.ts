@@ -1,0 +1,2 @@
+/** Inside the network: embeddings of layer activations (see DESIGN.md). */
+export * from './embeddings';
