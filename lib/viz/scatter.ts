@@ -22,6 +22,8 @@ export interface ScatterOptions {
   hover?: readonly string[];
   /** One CSS colour per point (only without `labels`). */
   colors?: readonly string[];
+  /** One CSS colour per class (by numeric label, else by order of first appearance), e.g. black for an 'errors' class; default the class palette. */
+  classColors?: readonly string[];
   /** 2 (default) or 3 dimensions: the first columns of `points`. */
   dims?: 2 | 3;
   title?: string;
@@ -72,7 +74,8 @@ export function scatter(points: MatrixInput, options: ScatterOptions = {}): Figu
     if (keys.every((k) => typeof k === 'number')) (keys as number[]).sort((a, b) => a - b);
     keys.forEach((k, g) => {
       const name = typeof k === 'number' && options.classNames?.[k] !== undefined ? options.classNames[k] : String(k);
-      groups.set(String(k), { name, index: [], color: classColor(typeof k === 'number' ? k : g) });
+      const at = typeof k === 'number' ? k : g;
+      groups.set(String(k), { name, index: [], color: options.classColors?.[at] ?? classColor(at) });
     });
     options.labels.forEach((l, i) => groups.get(String(l))!.index.push(i));
   } else {

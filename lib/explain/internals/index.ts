@@ -1,2 +1,3 @@
-/** Inside the network: embeddings of layer activations (see DESIGN.md). */
+/** Inside the network: embeddings of layer activations and probes (see DESIGN.md). */
 export * from './embeddings';
+export * from './probes';

@@ -9,6 +9,7 @@
  * ```
  */
 import { tf } from '../../../engine/tf';
+import { throwIfInterrupted } from '../../../display/interrupt';
 import type { Points } from './points';
 
 /** Neighbour lists: `k` per point, nearest first. */
@@ -38,7 +39,7 @@ export function distanceBlocks(p: Points, visit: (start: number, rows: number, d
       const v = d2.dataSync() as Float32Array;
       d2.dispose();
       visit(start, rows, v);
-      // interrupt: check here
+      throwIfInterrupted('nearestNeighbours');
     }
   } finally {
     tf.dispose([x, xt, sq]);

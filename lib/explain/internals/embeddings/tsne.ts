@@ -20,6 +20,7 @@
 import { checkChoice, checkInteger } from '../../../checks';
 import { seededRandom } from '../../../data/permutation';
 import { progress } from '../../../display/progress';
+import { throwIfInterrupted } from '../../../display/interrupt';
 import { jointProbabilities, type SparseAffinities } from './affinities';
 import { embedding, type Embedding } from './embedding';
 import { nearestNeighbours } from './neighbours';
@@ -162,7 +163,7 @@ export async function tsne(x: PointsInput, options: TsneOptions = {}): Promise<T
       bar.tick({ KL: kl }, done - bar.count);
       if (options.onIteration) await options.onIteration({ iteration: done, kl, exaggerating, embedding: embedding('tsne', Float32Array.from(y), n, 2, {}) });
       await yieldToEventLoop();
-      // interrupt: check here
+      throwIfInterrupted('tsne');
     }
   }
   bar.done({ KL: kl });
