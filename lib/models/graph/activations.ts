@@ -19,6 +19,7 @@
 import { tf } from '../../engine/tf';
 import { checkInteger } from '../../checks';
 import { checkSingleInputOutput, layerNames } from './layerSplit';
+import { topologicalOrder } from './topology';
 
 type Symbolic = tf.SymbolicTensor;
 
@@ -52,26 +53,6 @@ interface Plan {
 }
 
 const callOf = (t: Symbolic) => t.sourceLayer.inboundNodes[t.nodeIndex] as unknown as LayerCall;
-
-/** Symbolic tensors that `fetches` depend on, each after its inputs. */
-function topologicalOrder(fetches: Symbolic[]): Symbolic[] {
-  const sorted: Symbolic[] = [];
-  const seen = new Set<number>();
-  const stack = fetches.map((t) => ({ t, expanded: false })).reverse();
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    if (seen.has(top.t.id)) stack.pop();
-    else if (top.expanded || top.t.inputs.length === 0) {
-      stack.pop();
-      seen.add(top.t.id);
-      sorted.push(top.t);
-    } else {
-      top.expanded = true;
-      for (const input of top.t.inputs) if (!seen.has(input.id)) stack.push({ t: input, expanded: false });
-    }
-  }
-  return sorted;
-}
 
 const isModel = (l: tf.layers.Layer): l is tf.LayersModel => l instanceof tf.LayersModel;
 

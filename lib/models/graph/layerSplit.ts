@@ -15,6 +15,7 @@
  * ```
  */
 import { tf } from '../../engine/tf';
+import { topologicalOrder } from './topology';
 
 type Layer = tf.layers.Layer;
 type Symbolic = tf.SymbolicTensor;
@@ -43,27 +44,6 @@ function callOf(t: Symbolic): LayerCall {
   return t.sourceLayer.inboundNodes[t.nodeIndex] as unknown as LayerCall;
 }
 
-/** Symbolic tensors that `fetch` depends on, each after those it depends on (iterative DFS, as tfjs' executor). */
-function topologicalOrder(fetch: Symbolic): Symbolic[] {
-  const sorted: Symbolic[] = [];
-  const seen = new Set<number>();
-  const stack: { t: Symbolic; expanded: boolean }[] = [{ t: fetch, expanded: false }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    if (seen.has(top.t.id)) {
-      stack.pop();
-    } else if (top.expanded || top.t.inputs.length === 0) {
-      stack.pop();
-      seen.add(top.t.id);
-      sorted.push(top.t);
-    } else {
-      top.expanded = true;
-      for (const input of top.t.inputs) if (!seen.has(input.id)) stack.push({ t: input, expanded: false });
-    }
-  }
-  return sorted;
-}
-
 /** Values of symbolic tensors by id; evaluates `order` (skipping known ones) from the input value. */
 function evaluate(order: Symbolic[], values: Map<number, tf.Tensor>): void {
   for (const t of order) {
@@ -85,7 +65,7 @@ export function splitAtLayer(where: string, model: tf.LayersModel, layerName: st
   checkSingleInputOutput(where, model);
   const [input] = model.inputs;
   const [output] = model.outputs;
-  const order = topologicalOrder(output);
+  const order = topologicalOrder([output]);
   const atLayer = order.filter((t) => t.sourceLayer.name === layerName);
   if (atLayer.length === 0) throw new Error(`${where}: options.layer '${layerName}' does not exist; the model's layers are: ${layerNames(model).join(', ')}`);
   const calls = new Set(atLayer.map((t) => t.nodeIndex)).size;
@@ -93,7 +73,7 @@ export function splitAtLayer(where: string, model: tf.LayersModel, layerName: st
   if (atLayer.length > 1) throw new Error(`${where}: options.layer '${layerName}' has ${atLayer.length} outputs; choose a layer with one output`);
   const [a] = atLayer;
   if (a === input) throw new Error(`${where}: options.layer '${layerName}' is the model's input layer; choose a layer inside the model`);
-  const upToA = topologicalOrder(a);
+  const upToA = topologicalOrder([a]);
   return {
     shape: a.shape,
     run(x: tf.Tensor): SplitRun {
