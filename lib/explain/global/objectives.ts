@@ -47,6 +47,7 @@ function checkUnits(where: string, arg: string, list: number[], count: number, w
 /** Per-image pick of column `list[b]` (or `list[0]` for all) from rows [n, k]. */
 function pick(rows: tf.Tensor2D, list: number[]): tf.Tensor1D {
   const n = rows.shape[0];
+  if (list.length === 1) return rows.slice([0, list[0]], [n, 1]).reshape([n]) as tf.Tensor1D;
   const idx = list.length === 1 ? new Array<number>(n).fill(list[0]) : list;
   const oh = tf.oneHot(tf.tensor1d(idx, 'int32'), rows.shape[1]).toFloat();
   return tf.sum(tf.mul(rows, oh), 1) as tf.Tensor1D;

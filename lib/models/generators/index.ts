@@ -1,0 +1,2 @@
+/** Image generators on the MNIST digits, the priors of class maximization: a VAE and a DCGAN. */
+export * from './vae';
