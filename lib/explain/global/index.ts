@@ -7,3 +7,4 @@ export * from './transforms';
 export { objectiveRunner, modelShapes, type ObjectiveRunner } from './capture';
 export * from './yosinski';
 export * from './render';
+export * from './datasetExamples';

@@ -16,6 +16,12 @@ import { normalVariable, type Parameterization, type ParamState } from './param'
 export interface LatentOptions {
   /** Standard deviation of the starting z (the prior N(0, 1)); default 1. */
   noise?: number;
+  /**
+   * After each step z is pulled back into the ball ‖z‖ ≤ maxNorm, where the prior N(0, I) puts its
+   * mass (‖z‖ ≈ √d); default √d. `Infinity` leaves z free (the logit then drives it off the
+   * generator's manifold of digits).
+   */
+  maxNorm?: number;
 }
 
 /**
@@ -30,6 +36,8 @@ export function latent(generator: tf.LayersModel, options: LatentOptions = {}): 
   const { noise = 1 } = options;
   if (!(noise > 0)) throw new Error(`latent: options.noise must be > 0; got ${noise}`);
   const d = zShape[1];
+  const maxNorm = options.maxNorm ?? Math.sqrt(d);
+  if (!(maxNorm > 0)) throw new Error(`latent: options.maxNorm must be > 0 (Infinity for none); got ${maxNorm}`);
   return {
     kind: `latent (z of ${d})`,
     create([n, h, w, c], seed): ParamState {
@@ -41,6 +49,9 @@ export function latent(generator: tf.LayersModel, options: LatentOptions = {}): 
         kind: `latent (z of ${d})`,
         variables: [z],
         image: () => generator.apply(z, { training: false }) as tf.Tensor4D,
+        afterStep: Number.isFinite(maxNorm)
+          ? () => tf.tidy(() => z.assign(tf.mul(z, tf.minimum(1, tf.div(maxNorm, tf.add(tf.norm(z, 2, 1, true), 1e-12))))))
+          : undefined,
         dispose: () => z.dispose(),
       };
     },
