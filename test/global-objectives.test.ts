@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import { tf } from '../lib/engine/tf';
+import { referenceCnn } from '../lib/models';
 import {
-  affineSamplingMatrix, blur, channel, classScore, dftMatrices, direction, diversity, fftFrequencies, fitTo, fourier, inverseRealDft,
+  datasetExamples, examplePatches, receptiveField, affineSamplingMatrix, blur, channel, classScore, dftMatrices, direction, diversity, fftFrequencies, fitTo, fourier, inverseRealDft,
   l1, l2, neuron, objectiveRunner, type Objective, range, totalVariation,
 } from '../lib/explain/global';
 
@@ -146,5 +147,32 @@ describe('global objectives', () => {
     const rot = affineSamplingMatrix(3, 3, 1, 90);
     // output (0, 0) reads input (2, 0): the top-left corner after a 90° turn comes from the bottom-left
     assert.ok(Math.abs(rot[(2 * 3 + 0) * 9 + 0] - 1) < 1e-6, `rot ${rot[(2 * 3) * 9]}`);
+  });
+
+  it('dataset examples rank images by the channel sum and by the class logit; receptive fields follow the conv/pool chain', () => {
+    const before = tf.memory().numTensors;
+    const three = tf.tensor4d([...X, ...X2, ...X.map((v) => v / 2)], [3, 3, 3, 1]);
+    const ex = datasetExamples(model, three, { layer: 'conv', top: 2 });
+    // channel 0 = x: Σ X2 = 9 − Σ X > Σ X > Σ X/2
+    assert.deepStrictEqual(ex.indices[0], [1, 0]);
+    close(ex.values[0], [c0(X2), c0(X)]);
+    close(ex.values[1], [c1(X.map((v) => v / 2)), c1(X)].sort((a, b) => b - a));
+    const byMax = datasetExamples(model, three, { layer: 'conv', top: 1, reduce: 'max' });
+    assert.deepStrictEqual(byMax.positions[0][0], [Math.floor(X2.indexOf(Math.max(...X2)) / 3), X2.indexOf(Math.max(...X2)) % 3]);
+    const cls = datasetExamples(model, three, { top: 3 });
+    assert.strictEqual(cls.layer, 'class');
+    close(cls.values[2], [logits(X), logits(X2), logits(X.map((v) => v / 2))].map((l) => l[2]).sort((a, b) => b - a));
+    const cnn = referenceCnn({ seed: 1 });
+    assert.deepStrictEqual(receptiveField(cnn, 'conv1'), { size: 3, jump: 1, start: 1 });
+    assert.deepStrictEqual(receptiveField(cnn, 'conv2'), { size: 8, jump: 2, start: 1.5 });
+    const digits = tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const ex2 = datasetExamples(cnn, digits, { layer: 'conv2', top: 3 });
+    const patches = examplePatches(cnn, digits, ex2, 5);
+    assert.deepStrictEqual(patches.shape, [3, 8, 8, 1]);
+    assert.throws(() => datasetExamples(cnn, digits, { layer: 'conv3', top: 2 }), /datasetExamples: the model has no layer 'conv3'/);
+    assert.throws(() => datasetExamples(cnn, digits, { top: 5 }), /options\.top must be an integer in 1\.\.4/);
+    tf.dispose([three, digits, patches]);
+    cnn.dispose();
+    assert.strictEqual(tf.memory().numTensors, before);
   });
 });

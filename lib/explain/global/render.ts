@@ -69,7 +69,7 @@ export interface RenderResult {
   objective: string;
   param: string;
   ms: number;
-  /** Frees every tensor of the result. */
+  /** Frees every tensor of the result (what `images`, `snapshots` and `activations` hold when it is called). */
   dispose(): void;
 }
 
@@ -154,7 +154,7 @@ export async function render(model: tf.LayersModel, objective: Objective, option
     const activations = tf.tidy(() => runner.layers(images));
     bar.done(stopped ? { stopped: `NaN at step ${done + 1}` } : { objective: finalValues.reduce((a, b) => a + b, 0) / n });
     if (stopped) console.warn(stopped);
-    return {
+    const result: RenderResult = {
       images,
       snapshots: kept,
       history,
@@ -166,9 +166,10 @@ export async function render(model: tf.LayersModel, objective: Objective, option
       param: state.kind,
       ms: Date.now() - t0,
       dispose() {
-        tf.dispose([images, ...kept.map((k) => k.images), ...Object.values(activations)]);
+        tf.dispose([result.images, ...result.snapshots.map((k) => k.images), ...Object.values(result.activations)]);
       },
     };
+    return result;
   } catch (e) {
     tf.dispose([...kept.map((k) => k.images), ...(lastGood ? [lastGood] : [])]);
     throw e;
