@@ -5,6 +5,9 @@
  * non-saturating loss, Adam(2e-4, β₁ 0.5). Trained once on 2 cores and cached under
  * `data/generated/mnist-dcgan/` like the course model; `latent(generator)` makes it a class-maximization prior.
  *
+ * Status: at the default budget (5 epochs, 620 steps) the samples are thick single strokes and
+ * blobs, not yet digits (losses D 0.42, G 2.5); notebook 10 uses the VAE ({@link mnistVae}) as its prior.
+ *
  * @example
  * ```ts
  * const { generator } = await mnistDcgan();
