@@ -14,5 +14,6 @@ export * from './lib/models';
 export * from './lib/display';
 export * from './lib/viz';
 export * from './lib/explain';
+export * from './lib/explain/global';
 
 installKernelBridge();

@@ -2,3 +2,4 @@ export * from './referenceCnn';
 export * from './train';
 export * from './graph';
 export * from './courseModel';
+export * from './generators';

@@ -1,0 +1,59 @@
+/**
+ * A generator's latent code as the parameter (Nguyen et al. 2016, "Synthesizing the preferred
+ * inputs for neurons in neural networks via deep generator networks"): X = G(z) and gradient ascent
+ * moves z, so X stays on the generator's manifold of digits — the lecture's z* = argmax yᵢ(G(z)).
+ *
+ * @example
+ * ```ts
+ * const { decoder } = await mnistVae();
+ * render(model, classScore(3), { param: latent(decoder) })
+ * ```
+ */
+import { tf } from '../../../engine/tf';
+import { normalVariable, type Parameterization, type ParamState } from './param';
+
+/** Options of {@link latent}. */
+export interface LatentOptions {
+  /** Standard deviation of the starting z (the prior N(0, 1)); default 1. */
+  noise?: number;
+  /**
+   * After each step z is pulled back into the ball ‖z‖ ≤ maxNorm, where the prior N(0, I) puts its
+   * mass (‖z‖ ≈ √d); default √d. `Infinity` leaves z free (the logit then drives it off the
+   * generator's manifold of digits).
+   */
+  maxNorm?: number;
+}
+
+/**
+ * z of `generator` (a tf.LayersModel z [n, d] → images [n, h, w, c]) as the parameter. Its output
+ * must have the classifier's input shape; render checks and names both.
+ */
+export function latent(generator: tf.LayersModel, options: LatentOptions = {}): Parameterization {
+  if (!(generator instanceof tf.LayersModel)) throw new Error('latent: generator must be a tf.LayersModel from z [n, d] to images [n, h, w, c]');
+  const zShape = generator.inputs[0].shape;
+  if (zShape.length !== 2 || typeof zShape[1] !== 'number') throw new Error(`latent: the generator's input must be z [n, d]; it is [${zShape.map((x) => x ?? 'n')}]`);
+  const out = generator.outputs[0].shape;
+  const { noise = 1 } = options;
+  if (!(noise > 0)) throw new Error(`latent: options.noise must be > 0; got ${noise}`);
+  const d = zShape[1];
+  const maxNorm = options.maxNorm ?? Math.sqrt(d);
+  if (!(maxNorm > 0)) throw new Error(`latent: options.maxNorm must be > 0 (Infinity for none); got ${maxNorm}`);
+  return {
+    kind: `latent (z of ${d})`,
+    create([n, h, w, c], seed): ParamState {
+      if (out.length !== 4 || out[1] !== h || out[2] !== w || out[3] !== c) {
+        throw new Error(`latent: the generator makes images [${out.map((x) => x ?? 'n')}] but the classifier takes [n, ${h}, ${w}, ${c}]`);
+      }
+      const z = normalVariable([n, d], noise, seed, 'latent');
+      return {
+        kind: `latent (z of ${d})`,
+        variables: [z],
+        image: () => generator.apply(z, { training: false }) as tf.Tensor4D,
+        afterStep: Number.isFinite(maxNorm)
+          ? () => tf.tidy(() => z.assign(tf.mul(z, tf.minimum(1, tf.div(maxNorm, tf.add(tf.norm(z, 2, 1, true), 1e-12))))))
+          : undefined,
+        dispose: () => z.dispose(),
+      };
+    },
+  };
+}
