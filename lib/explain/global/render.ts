@@ -15,6 +15,7 @@
  */
 import { tf } from '../../engine/tf';
 import { progress } from '../../display/progress';
+import { pollInterrupt } from '../../display/interrupt';
 import { seededRandom } from '../../data/permutation';
 import { adam } from '../../models/adam';
 import { objectiveRunner } from './capture';
@@ -110,7 +111,7 @@ export async function render(model: tf.LayersModel, objective: Objective, option
   let done = 0;
   try {
     for (let step = 1; step <= steps; step++) {
-      // interrupt: check here
+      await pollInterrupt('render');
       let perImage: tf.Tensor | undefined;
       let image: tf.Tensor4D | undefined;
       const { value, grads } = tf.variableGrads(() => {

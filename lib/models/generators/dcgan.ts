@@ -20,6 +20,7 @@ import { tf } from '../../engine/tf';
 import { loadMnist } from '../../data/mnist';
 import { permutation } from '../../data/permutation';
 import { progress } from '../../display/progress';
+import { pollInterrupt } from '../../display/interrupt';
 import { fileLoadHandler, fileSaveHandler, generatedDir } from '../courseModel';
 
 /** Version of the DCGAN recipe: a saved one of another version is retrained. */
@@ -118,8 +119,7 @@ async function trainDcgan(epochs: number, quiet: boolean): Promise<{ g: tf.Seque
         sums.g += lossG.dataSync()[0];
         tf.dispose([real, z, z2, lossD, lossG]);
         bar.tick({ epoch: e, d: sums.d / (s + 1), g: sums.g / (s + 1) });
-        // interrupt: check here
-        if (s % 16 === 0) await new Promise((r) => setImmediate(r));
+        await pollInterrupt('mnistDcgan');
       }
     }
     const losses = { d: sums.d / steps, g: sums.g / steps };

@@ -18,6 +18,7 @@ import { tf } from '../../engine/tf';
 import { loadMnist } from '../../data/mnist';
 import { permutation } from '../../data/permutation';
 import { progress } from '../../display/progress';
+import { pollInterrupt } from '../../display/interrupt';
 import { adam } from '../adam';
 import { fileLoadHandler, fileSaveHandler, generatedDir } from '../courseModel';
 
@@ -117,8 +118,7 @@ async function trainVae(epochs: number, quiet: boolean): Promise<{ enc: tf.Layer
         sum += value.dataSync()[0] * size;
         tf.dispose([xb, eps, value, ...Object.values(grads)]);
         bar.tick({ epoch: e, loss: sum / (lo + size) });
-        // interrupt: check here
-        if (s % 16 === 0) await new Promise((r) => setImmediate(r));
+        await pollInterrupt('mnistVae');
       }
     }
     const testLoss = tf.tidy(() => vaeLoss(enc, dec, te.images, tf.zeros([te.images.shape[0], LATENT])).mean().dataSync()[0]);
