@@ -43,7 +43,7 @@ export function gridFigureHtml(parts: { title?: string; cells: readonly GridCell
       const row = Math.floor(i / cols);
       const label =
         rowLabels && i % cols === 0
-          ? `<div class="xai-row-label" style="align-self:center;text-align:right;line-height:1.25;max-width:160px;overflow-wrap:anywhere">` +
+          ? `<div class="xai-row-label" style="align-self:center;text-align:right;line-height:1.25;min-width:96px;max-width:160px;overflow-wrap:normal">` +
             (rowLabels[row] ?? []).map((l, k) => (k === 0 ? `<b>${escapeHtml(l)}</b>` : `<span style="color:#555">${escapeHtml(l)}</span>`)).join('<br>') +
             `</div>`
           : '';
