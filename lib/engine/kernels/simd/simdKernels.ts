@@ -24,6 +24,9 @@ export interface SimdKernels {
   conv3x3_winograd_filter_grad(x: number, dy: number, dw: number, scratch: number, ...dims: number[]): void;
   flip_filter(w: number, out: number, fh: number, fw: number, ci: number, co: number): void;
   conv2d(x: number, w: number, wt: number, bias: number, out: number, ...dims: number[]): void;
+  /** C = A·B with strides A(i,k) = A[i·ars + k·acs], B(k,j) = B[k·brs + j·bcs]; `pack` holds gemm_scratch_floats() floats. */
+  gemm(a: number, b: number, c: number, m: number, n: number, k: number, ars: number, acs: number, brs: number, bcs: number, pack: number): void;
+  gemm_scratch_floats(): number;
   adam_update(x: number, m: number, v: number, g: number, xo: number, mo: number, vo: number, n: number, ...scalars: number[]): void;
 }
 
