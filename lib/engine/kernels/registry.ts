@@ -2,6 +2,7 @@
  * The kernels tslab-xai supplies to the wasm backend, one file each beside this one:
  * `wasmKernels` the backend lacks, `wasmReplacements` for its own kernels that are too slow or wrong.
  */
+import { activationReplacements } from './activation';
 import { addReplacement } from './add';
 import { adamUpdateConfig } from './adamUpdate';
 import { batchMatMulReplacement } from './batchMatMul';
@@ -48,4 +49,5 @@ export const wasmReplacements: KernelReplacement[] = [
   ...samePaddingReplacements,
   ...conv2dReplacements,
   gatherV2Replacement,
+  ...activationReplacements,
 ];

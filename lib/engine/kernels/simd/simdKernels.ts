@@ -27,6 +27,9 @@ export interface SimdKernels {
   /** C = A·B with strides A(i,k) = A[i·ars + k·acs], B(k,j) = B[k·brs + j·bcs]; `pack` holds gemm_scratch_floats() floats. */
   gemm(a: number, b: number, c: number, m: number, n: number, k: number, ars: number, acs: number, brs: number, bcs: number, pack: number): void;
   gemm_scratch_floats(): number;
+  exp_f32(x: number, out: number, n: number): void;
+  sigmoid_f32(x: number, out: number, n: number): void;
+  tanh_f32(x: number, out: number, n: number): void;
   adam_update(x: number, m: number, v: number, g: number, xo: number, mo: number, vo: number, n: number, ...scalars: number[]): void;
 }
 
