@@ -9,7 +9,8 @@
  *   norm ε 1e-5), and an output projection to the 8000-word vocabulary applied to the masked
  *   positions only.
  * - BiLSTM classifier: bidirectional LSTM 40 → 2×64 (all steps), bidirectional LSTM 128 → 2×64
- *   (last state of each direction), dense 10.
+ *   (last state of each direction), dense 10; sigmoid gates as PyTorch's (tfjs defaults to
+ *   hardSigmoid), on the fused drop-in `fusedLstm` (`biLstm({ fused: false })`: tfjs's own layer).
  *
  * tfjs 4.22 has no multi-head attention layer, so {@link EncoderLayer} is one custom layer that
  * holds one encoder block's weights (PyTorch's in_proj, out_proj, linear1/2, norm1/2).
@@ -21,6 +22,7 @@
  * ```
  */
 import { tf } from '../lib/engine/tf';
+import { fusedLstm } from '../lib/models/fusedLstm';
 
 /** Sizes of reference_transformer.py. */
 export const BERT = { vocab: 8000, dModel: 128, heads: 4, layers: 2, ff: 512, length: 64, batch: 32 } as const;
@@ -141,12 +143,13 @@ export function tinyBert(): TinyBert {
 export const BILSTM = { frames: 50, features: 40, units: 64, classes: 10, batch: 32, sequences: 320 } as const;
 
 /** The BiLSTM classifier of reference_lstm.py (logits out). */
-export function biLstm(): tf.LayersModel {
+export function biLstm({ fused = true }: { fused?: boolean } = {}): tf.LayersModel {
   const { frames, features, units, classes } = BILSTM;
+  const lstm = fused ? fusedLstm : tf.layers.lstm;
   return tf.sequential({
     layers: [
-      tf.layers.bidirectional({ layer: tf.layers.lstm({ units, returnSequences: true }) as tf.RNN, inputShape: [frames, features] }),
-      tf.layers.bidirectional({ layer: tf.layers.lstm({ units }) as tf.RNN }),
+      tf.layers.bidirectional({ layer: lstm({ units, recurrentActivation: 'sigmoid', returnSequences: true }) as unknown as tf.RNN, inputShape: [frames, features] }),
+      tf.layers.bidirectional({ layer: lstm({ units, recurrentActivation: 'sigmoid' }) as unknown as tf.RNN }),
       tf.layers.dense({ units: classes }),
     ],
   });

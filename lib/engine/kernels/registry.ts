@@ -14,6 +14,7 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNati
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
 import { gatherV2Replacement } from './gatherV2';
 import { identityReplacement } from './identity';
+import { lstmCellConfigs } from './lstmCell';
 import { maxPoolGradReplacement } from './maxPoolGrad';
 import { reluGradConfig, reluGradient } from './reluGrad';
 import { samePaddingReplacements } from './samePadding';
@@ -31,6 +32,7 @@ export const wasmKernels: WasmKernel[] = [
   unsortedSegmentSumConfig,
   adamUpdateConfig,
   reluGradConfig,
+  ...lstmCellConfigs,
 ];
 
 /** Gradients tslab-xai registers in place of tfjs's (same values, fewer kernels where the backend has ours). */
