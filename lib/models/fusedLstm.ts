@@ -45,50 +45,51 @@ export function lstmSequence(x: tf.Tensor3D, w: tf.Tensor2D, r: tf.Tensor2D, b: 
   const run = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xs, wk, rk, bias] = args as tf.Tensor[];
     const save = args[4] as tf.GradSaveFunc;
-    // time-major input: row t·B + i is sequence i at step t
-    const xt = (goBackwards ? tf.reverse(xs, 1) : xs).transpose([1, 0, 2]).reshape([steps * batch, features]);
+    // time-major input, row t·B + i is sequence i at time t; with goBackwards, step s reads time T−1−s
+    const time = (s: number) => (goBackwards ? steps - 1 - s : s);
+    const xt = xs.transpose([1, 0, 2]).reshape([steps * batch, features]);
     const zx = tf.add(tf.matMul(xt, wk), bias);
     let h: tf.Tensor = tf.zeros([batch, units]);
     let c: tf.Tensor = tf.zeros([batch, units]);
     const hs: tf.Tensor[] = [];
-    const hPrev: tf.Tensor[] = [];
-    const cPrev: tf.Tensor[] = [];
-    const gates: tf.Tensor[] = [];
-    const tanhC: tf.Tensor[] = [];
-    for (let t = 0; t < steps; t++) {
+    // per time t (not per step): the state before t, the activated gates and tanh of the new cell
+    const hPrev: tf.Tensor[] = new Array(steps);
+    const cPrev: tf.Tensor[] = new Array(steps);
+    const gates: tf.Tensor[] = new Array(steps);
+    const tanhC: tf.Tensor[] = new Array(steps);
+    for (let s = 0; s < steps; s++) {
+      const t = time(s);
       const z = tf.add(zx.slice([t * batch, 0], [batch, 4 * units]), tf.matMul(h, rk));
       const [g, c1, tc, h1] = cell(z, c);
-      hPrev.push(h);
-      cPrev.push(c);
-      gates.push(g);
-      tanhC.push(tc);
+      hPrev[t] = h;
+      cPrev[t] = c;
+      gates[t] = g;
+      tanhC[t] = tc;
       hs.push(h1);
       h = h1;
       c = c1;
     }
-    save([xt, wk, rk, tf.concat(hPrev), tf.stack(cPrev), tf.stack(gates), tf.stack(tanhC)]);
+    save([xt, wk, rk, tf.concat(hPrev), tf.concat(cPrev), tf.concat(gates), tf.concat(tanhC)]);
     const value = returnSequences ? tf.stack(hs, 1) : h;
     return {
       value,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const [xt2, wk2, rk2, hp, cp, gs, tcs] = saved;
-        const dys = returnSequences ? tf.unstack((dy as tf.Tensor).transpose([1, 0, 2])) : undefined;
-        const cps = tf.unstack(cp);
-        const gss = tf.unstack(gs);
-        const tss = tf.unstack(tcs);
+        const rows = (m: tf.Tensor, t: number) => m.slice([t * batch, 0], [batch, m.shape[1] as number]);
+        const dyt = returnSequences ? (dy as tf.Tensor).transpose([1, 0, 2]).reshape([steps * batch, units]) : undefined;
         let dh: tf.Tensor = returnSequences ? tf.zeros([batch, units]) : (dy as tf.Tensor);
         let dc: tf.Tensor = tf.zeros([batch, units]);
         const dzs: tf.Tensor[] = new Array(steps);
-        for (let t = steps - 1; t >= 0; t--) {
-          const dht = dys ? tf.add(dh, dys[t]) : dh;
-          const [dz, dcPrev] = tf.engine().runKernel('TslabXaiLstmCellGrad', { gates: gss[t], cPrev: cps[t], tanhC: tss[t], dh: dht, dc }) as tf.Tensor[];
+        for (let s = steps - 1; s >= 0; s--) {
+          const t = time(s);
+          const dht = dyt ? tf.add(dh, rows(dyt, s)) : dh;
+          const [dz, dcPrev] = tf.engine().runKernel('TslabXaiLstmCellGrad', { gates: rows(gs, t), cPrev: rows(cp, t), tanhC: rows(tcs, t), dh: dht, dc }) as tf.Tensor[];
           dzs[t] = dz;
           dc = dcPrev;
-          if (t > 0) dh = tf.matMul(dz, rk2, false, true);
+          if (s > 0) dh = tf.matMul(dz, rk2, false, true);
         }
         const dZ = tf.concat(dzs);
-        const dxt = tf.matMul(dZ, wk2, false, true).reshape([steps, batch, features]).transpose([1, 0, 2]);
-        const dx = goBackwards ? tf.reverse(dxt, 1) : dxt;
+        const dx = tf.matMul(dZ, wk2, false, true).reshape([steps, batch, features]).transpose([1, 0, 2]);
         return [dx, tf.matMul(xt2, dZ, true, false), tf.matMul(hp, dZ, true, false), tf.sum(dZ, 0)];
       },
     };
