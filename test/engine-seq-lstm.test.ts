@@ -1,5 +1,5 @@
 /**
- * The fused LSTM (lib/models/fusedLstm.ts with the TslabXaiLstmCell kernels) against tfjs's own
+ * The fused LSTM (lib/models/fusedLstm.ts with the TslabXaiLstmForward/Backward kernels) against tfjs's own
  * `lstm` layer on the cpu backend with the same weights: outputs, input gradients and weight
  * gradients on 24 random configurations (batch, steps, features, units, goBackwards,
  * returnSequences, inside `bidirectional` or not). Steps ≥ 2: tfjs 4.22's own layer cannot take
@@ -71,7 +71,7 @@ describe('fused LSTM (drop-in for tf.layers.lstm)', function () {
     const p = tf.profile(() => tf.tidy(() => bi.apply(x) as tf.Tensor));
     return p.then((info) => {
       const names = new Set(info.kernels.map((k) => k.name));
-      assert.ok(names.has('TslabXaiLstmCell'), [...names].join());
+      assert.ok(names.has('TslabXaiLstmForward'), [...names].join());
       assert.ok(!names.has('Sigmoid'), 'the gates ran as separate Sigmoid kernels');
       tf.dispose([x, y, info.result as tf.Tensor]);
       bi.weights.forEach((w) => w.dispose());
@@ -84,7 +84,7 @@ describe('fused LSTM (drop-in for tf.layers.lstm)', function () {
       const x = normal([2, 4, 3], 7);
       const info = await tf.profile(() => l.apply(x) as tf.Tensor);
       const names = new Set(info.kernels.map((k) => k.name));
-      assert.ok(!names.has('TslabXaiLstmCell') && names.has('Sigmoid') === (args.units === 6), [...names].join());
+      assert.ok(!names.has('TslabXaiLstmForward') && names.has('Sigmoid') === (args.units === 6), [...names].join());
       assert.deepStrictEqual((info.result as tf.Tensor).shape, [2, args.units]);
       tf.dispose([x, info.result as tf.Tensor]);
       l.weights.forEach((w) => w.dispose());

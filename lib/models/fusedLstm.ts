@@ -2,8 +2,8 @@
  * A drop-in for tfjs's `tf.layers.lstm` (same config, same weights, same numbers) that runs a whole
  * sequence with one matrix product for the input projection of every time step, one product per
  * step for the recurrent part of all four gates, and the fused gate kernels of
- * `lib/engine/kernels/lstmCell.ts` forward and backward (Hochreiter & Schmidhuber 1997). tfjs's
- * own layer runs ~30 small kernels per step forward and as many backward. Inside
+ * `lib/engine/kernels/lstm.ts` (the whole recurrence, forward and backward, one kernel each) (Hochreiter & Schmidhuber 1997). tfjs's
+ * own layer runs ~30 small kernels per step forward and as many backward; this runs ~10 per sequence. Inside
  * `tf.layers.bidirectional` the backward copy is the fused layer too (tfjs rebuilds it from the
  * class name). Cases the fused path does not cover — masks, initial or returned states, dropout,
  * stateful layers, activations other than tanh / sigmoid, units not a multiple of 4, or a backend
@@ -41,56 +41,23 @@ const LstmBase = (tf.layers.lstm({ units: 1 }) as object).constructor as new (ar
 export function lstmSequence(x: tf.Tensor3D, w: tf.Tensor2D, r: tf.Tensor2D, b: tf.Tensor1D, goBackwards: boolean, returnSequences: boolean): tf.Tensor {
   const [batch, steps, features] = x.shape;
   const units = r.shape[0];
-  const cell = (z: tf.Tensor, cPrev: tf.Tensor) => tf.engine().runKernel('TslabXaiLstmCell', { z, cPrev }) as tf.Tensor[];
   const run = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xs, wk, rk, bias] = args as tf.Tensor[];
     const save = args[4] as tf.GradSaveFunc;
-    // time-major input, row t·B + i is sequence i at time t; with goBackwards, step s reads time T−1−s
-    const time = (s: number) => (goBackwards ? steps - 1 - s : s);
+    // time-major input, row t·B + i is sequence i at time t (the kernel walks it backwards if asked)
     const xt = xs.transpose([1, 0, 2]).reshape([steps * batch, features]);
     const zx = tf.add(tf.matMul(xt, wk), bias);
-    let h: tf.Tensor = tf.zeros([batch, units]);
-    let c: tf.Tensor = tf.zeros([batch, units]);
-    const hs: tf.Tensor[] = [];
-    // per time t (not per step): the state before t, the activated gates and tanh of the new cell
-    const hPrev: tf.Tensor[] = new Array(steps);
-    const cPrev: tf.Tensor[] = new Array(steps);
-    const gates: tf.Tensor[] = new Array(steps);
-    const tanhC: tf.Tensor[] = new Array(steps);
-    for (let s = 0; s < steps; s++) {
-      const t = time(s);
-      const z = tf.add(zx.slice([t * batch, 0], [batch, 4 * units]), tf.matMul(h, rk));
-      const [g, c1, tc, h1] = cell(z, c);
-      hPrev[t] = h;
-      cPrev[t] = c;
-      gates[t] = g;
-      tanhC[t] = tc;
-      hs.push(h1);
-      h = h1;
-      c = c1;
-    }
-    save([xt, wk, rk, tf.concat(hPrev), tf.concat(cPrev), tf.concat(gates), tf.concat(tanhC)]);
-    const value = returnSequences ? tf.stack(hs, 1) : h;
+    const [hs, cs, gates, tanhC] = tf.engine().runKernel('TslabXaiLstmForward', { zx, r: rk }, { batch, backwards: goBackwards } as never) as tf.Tensor[];
+    save([xt, wk, rk, hs, cs, gates, tanhC]);
+    const value = returnSequences ? hs.transpose([1, 0, 2]) : hs.slice([steps - 1, 0, 0], [1, batch, units]).reshape([batch, units]);
     return {
       value,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const [xt2, wk2, rk2, hp, cp, gs, tcs] = saved;
-        const rows = (m: tf.Tensor, t: number) => m.slice([t * batch, 0], [batch, m.shape[1] as number]);
-        const dyt = returnSequences ? (dy as tf.Tensor).transpose([1, 0, 2]).reshape([steps * batch, units]) : undefined;
-        let dh: tf.Tensor = returnSequences ? tf.zeros([batch, units]) : (dy as tf.Tensor);
-        let dc: tf.Tensor = tf.zeros([batch, units]);
-        const dzs: tf.Tensor[] = new Array(steps);
-        for (let s = steps - 1; s >= 0; s--) {
-          const t = time(s);
-          const dht = dyt ? tf.add(dh, rows(dyt, s)) : dh;
-          const [dz, dcPrev] = tf.engine().runKernel('TslabXaiLstmCellGrad', { gates: rows(gs, t), cPrev: rows(cp, t), tanhC: rows(tcs, t), dh: dht, dc }) as tf.Tensor[];
-          dzs[t] = dz;
-          dc = dcPrev;
-          if (s > 0) dh = tf.matMul(dz, rk2, false, true);
-        }
-        const dZ = tf.concat(dzs);
+        const [xt2, wk2, rk2, hs2, cs2, gates2, tanhC2] = saved;
+        const d = returnSequences ? (dy as tf.Tensor).transpose([1, 0, 2]) : (dy as tf.Tensor);
+        const [dZ, dR] = tf.engine().runKernel('TslabXaiLstmBackward', { gates: gates2, hs: hs2, cs: cs2, tanhC: tanhC2, r: rk2, dy: d }, { backwards: goBackwards } as never) as tf.Tensor[];
         const dx = tf.matMul(dZ, wk2, false, true).reshape([steps, batch, features]).transpose([1, 0, 2]);
-        return [dx, tf.matMul(xt2, dZ, true, false), tf.matMul(hp, dZ, true, false), tf.sum(dZ, 0)];
+        return [dx, tf.matMul(xt2, dZ, true, false), dR, tf.sum(dZ, 0)];
       },
     };
   });
@@ -119,7 +86,7 @@ export class FusedLstm extends LstmBase {
       cell.recurrentActivation.getClassName() === 'sigmoid' &&
       x.rank === 3 &&
       x.dtype === 'float32' &&
-      tf.getKernel('TslabXaiLstmCell', tf.getBackend()) !== undefined;
+      tf.getKernel('TslabXaiLstmForward', tf.getBackend()) !== undefined;
     if (!fused) return super.call(inputs, kwargs);
     return tf.tidy(() => {
       const bias = cell.useBias && cell.bias ? cell.bias.read() : tf.zeros([4 * cell.units]);

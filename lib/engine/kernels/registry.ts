@@ -14,7 +14,7 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNati
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
 import { gatherV2Replacement } from './gatherV2';
 import { identityReplacement } from './identity';
-import { lstmCellConfigs } from './lstmCell';
+import { lstmConfigs } from './lstm';
 import { maxPoolGradReplacement } from './maxPoolGrad';
 import { reluGradConfig, reluGradient } from './reluGrad';
 import { samePaddingReplacements } from './samePadding';
@@ -32,7 +32,7 @@ export const wasmKernels: WasmKernel[] = [
   unsortedSegmentSumConfig,
   adamUpdateConfig,
   reluGradConfig,
-  ...lstmCellConfigs,
+  ...lstmConfigs,
 ];
 
 /** Gradients tslab-xai registers in place of tfjs's (same values, fewer kernels where the backend has ours). */

@@ -10,7 +10,7 @@
  * computed in full on zero-padded panels and only their valid part is written. Every product is
  * computed (no skipping of zeros), so NaN and Inf propagate as in the plain triple loop.
  *
- * `pack` is scratch space of gemm_scratch_floats() floats.
+ * `pack` is scratch space of gemm_scratch_floats() floats. gemm_acc(…, acc = 1) adds to C instead.
  */
 
 #define MR 6
@@ -115,10 +115,9 @@ static void block(const float* pa, const float* pb, int mc, int nc, int kc, floa
   }
 }
 
-EXPORT(gemm)
-void gemm(const float* A, const float* B, float* C, int M, int N, int K, int ars, int acs, int brs, int bcs, float* pack) {
+void gemm_acc(const float* A, const float* B, float* C, int M, int N, int K, int ars, int acs, int brs, int bcs, float* pack, int acc) {
   if (K == 0) {
-    zero(C, M * N);
+    if (!acc) zero(C, M * N);
     return;
   }
   float* pa = pack;
@@ -132,8 +131,13 @@ void gemm(const float* A, const float* B, float* C, int M, int N, int K, int ars
       for (int i0 = 0; i0 < M; i0 += MC) {
         int mc = M - i0 < MC ? M - i0 : MC;
         pack_a(A, ars, acs, i0, mc, k0, kc, pa);
-        block(pa, pb, mc, nc, kc, C + i0 * N + j0, N, k0 > 0, edge);
+        block(pa, pb, mc, nc, kc, C + i0 * N + j0, N, acc || k0 > 0, edge);
       }
     }
   }
+}
+
+EXPORT(gemm)
+void gemm(const float* A, const float* B, float* C, int M, int N, int K, int ars, int acs, int brs, int bcs, float* pack) {
+  gemm_acc(A, B, C, M, N, K, ars, acs, brs, bcs, pack, 0);
 }

@@ -30,8 +30,8 @@ export interface SimdKernels {
   exp_f32(x: number, out: number, n: number): void;
   sigmoid_f32(x: number, out: number, n: number): void;
   tanh_f32(x: number, out: number, n: number): void;
-  lstm_cell_forward(z: number, cPrev: number, gates: number, c: number, tanhC: number, h: number, b: number, u: number): void;
-  lstm_cell_backward(gates: number, cPrev: number, tanhC: number, dh: number, dc: number, dz: number, dcPrev: number, b: number, u: number): void;
+  lstm_forward(zx: number, r: number, hs: number, cs: number, gates: number, tanhC: number, z: number, zeros: number, pack: number, steps: number, batch: number, units: number, backwards: number): void;
+  lstm_backward(gates: number, hs: number, cs: number, tanhC: number, dys: number, dhLast: number, r: number, dz: number, dR: number, dh: number, dc: number, zeros: number, pack: number, steps: number, batch: number, units: number, backwards: number): void;
   adam_update(x: number, m: number, v: number, g: number, xo: number, mo: number, vo: number, n: number, ...scalars: number[]): void;
 }
 
