@@ -30,13 +30,14 @@ export function forceProductPath(path: ProductPath | undefined): void {
 }
 
 /**
- * The path for one product: XNNPACK for plain untransposed, unbatched products with N ≥ 64
- * (its fully-connected operator is as fast or faster there, measured on 128-bit SIMD), the SIMD
- * kernel for everything else (transposed, batched, or narrow).
+ * The path for one product: XNNPACK for plain untransposed, unbatched products (its
+ * fully-connected operator is as fast or faster there, measured on 128-bit SIMD, and it keeps the
+ * packed weights of a constant operand — convolution filters at inference — between calls), the
+ * SIMD kernel for everything else (transposed or batched).
  */
-export function productPath(m: number, n: number, k: number, transposeA: boolean, transposeB: boolean, batch: number): ProductPath {
+export function productPath(transposeA: boolean, transposeB: boolean, batch: number): ProductPath {
   if (forced) return forced;
-  return !transposeA && !transposeB && batch === 1 && n >= 64 && m * k >= 4096 ? 'xnnpack' : 'simd';
+  return !transposeA && !transposeB && batch === 1 ? 'xnnpack' : 'simd';
 }
 
 const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
@@ -119,10 +120,7 @@ export const batchMatMulReplacement: KernelReplacement = {
       const outBatch = broadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
       // shapes that do not multiply: the backend's kernel throws tfjs's own error
       if ((transposeA ? a0 : a1) !== (transposeB ? b1 : b0) || !outBatch) return original(args);
-      const m = transposeA ? a1 : a0;
-      const n = transposeB ? b0 : b1;
-      const k = transposeA ? a0 : a1;
-      if (productPath(m, n, k, transposeA, transposeB, size(outBatch)) === 'simd') return simdProduct(simd, backend, a, b, transposeA, transposeB, outBatch);
+      if (productPath(transposeA, transposeB, size(outBatch)) === 'simd') return simdProduct(simd, backend, a, b, transposeA, transposeB, outBatch);
       return original(args); // untransposed, unbatched: XNNPACK
     }) as KernelFunc,
 };
