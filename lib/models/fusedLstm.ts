@@ -31,7 +31,8 @@ interface CellInternals {
   recurrentActivation: { getClassName(): string };
 }
 
-const LstmBase = (tf.layers.lstm({ units: 1 }) as object).constructor as new (args: LstmArgs) => LstmLayer;
+/** tfjs's LSTM class, from its serialization registry (tfjs does not export it; building one would use up a layer name). */
+const LstmBase = tf.serialization.SerializationMap.getMap().classNameMap.LSTM[0] as unknown as new (args: LstmArgs) => LstmLayer;
 
 /**
  * The LSTM over `x` [B, T, F] with kernel W [F, 4U], recurrent kernel R [U, 4U] and bias b [4U]:

@@ -1,3 +1,4 @@
 export * from './referenceCnn';
 export * from './train';
 export * from './graph';
+export * from './fusedLstm';
