@@ -1,11 +1,11 @@
 /**
- * A drop-in for tfjs's `tf.layers.lstm` (same config, same weights, same numbers) that runs a whole
- * sequence with one matrix product for the input projection of every time step, one product per
- * step for the recurrent part of all four gates, and the fused gate kernels of
- * `lib/engine/kernels/lstm.ts` (the whole recurrence, forward and backward, one kernel each) (Hochreiter & Schmidhuber 1997). tfjs's
- * own layer runs ~30 small kernels per step forward and as many backward; this runs ~10 per sequence. Inside
- * `tf.layers.bidirectional` the backward copy is the fused layer too (tfjs rebuilds it from the
- * class name). Cases the fused path does not cover — masks, initial or returned states, dropout,
+ * A drop-in for tfjs's `tf.layers.lstm` (same config, same weights, same numbers) for the LSTM of
+ * Hochreiter & Schmidhuber (1997): one matrix product projects the input of every time step, and
+ * the recurrence runs forward and backward as one wasm kernel each (`lib/engine/kernels/lstm.ts`:
+ * per step one product h·R for all four gates and one fused pass of gate arithmetic). tfjs's own
+ * layer runs ~30 small kernels per step forward and as many backward; this runs ~10 per sequence.
+ * Inside `tf.layers.bidirectional` the backward copy is the fused layer too (tfjs rebuilds it from
+ * the class name). Cases the fused path does not cover — masks, initial or returned states, dropout,
  * stateful layers, activations other than tanh / sigmoid, units not a multiple of 4, or a backend
  * without the kernels — run tfjs's own code unchanged.
  *
