@@ -3,3 +3,4 @@ export * from './train';
 export * from './graph';
 export * from './courseModel';
 export * from './generators';
+export * from './fusedLstm';

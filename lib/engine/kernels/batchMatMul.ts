@@ -1,87 +1,126 @@
 /**
- * `BatchMatMul` for the wasm backend that keeps transposed products on XNNPACK. tfjs 4.22's wasm
- * kernel uses XNNPACK only for untransposed, unbatched operands and a scalar triple loop
- * otherwise — and every dense layer's gradient is a transposed product (dA = dy·Bᵀ, dB = Aᵀ·dy).
- * Here Aᵀ·B runs as the filter gradient of a 1×1 convolution and A·Bᵀ as a 1×1 convolution on
- * tslab-xai's SIMD kernels (no transposed copy of the large operand, no weight packing); without
- * them the transposed operand is transposed explicitly and the product goes to XNNPACK. Truly
- * batched products still go to the backend's own kernel.
+ * `BatchMatMul` for the wasm backend on tslab-xai's blocked SIMD product (`simd/gemm.c`, after
+ * Goto & van de Geijn, "Anatomy of high-performance matrix multiplication", ACM TOMS 2008).
+ * tfjs 4.22's wasm kernel uses XNNPACK only for untransposed, unbatched operands and a scalar
+ * triple loop otherwise — and every dense layer's gradient (dA = dy·Bᵀ, dB = Aᵀ·dy) and every
+ * attention product (q·kᵀ, p·v, batched over heads) is one of the others. The SIMD kernel reads a
+ * transposed operand in place through strides, and batched operands broadcast over their batch
+ * dimensions as tfjs's do. Which path each shape takes was chosen by measurement
+ * (`bench/workloads/sequence.ts`, the `matmul-*` workloads): see {@link productPath}.
+ * Shapes that do not multiply (or batches that do not broadcast) go to the backend's own kernel,
+ * which throws tfjs's own error.
  *
  * @example
  * ```ts
- * tf.matMul(a, b, true, false);   // Aᵀ·B on XNNPACK
+ * tf.matMul(q, k, false, true);   // [b, h, t, d]·[b, h, t, d]ᵀ on the SIMD kernel
  * ```
  */
 import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { directConvolution } from './directConvolution';
-import { pointer, simdKernels } from './simd/simdKernels';
-import { release, reshape, transpose, wasmCall, type KernelReplacement, type WasmBackend } from './wasmCall';
+import { pointer, simdKernels, type SimdKernels } from './simd/simdKernels';
+import { scratch, type KernelReplacement, type WasmBackend } from './wasmCall';
 
-function asMatrix(backend: KernelBackend, t: TensorInfo, transposed: boolean): TensorInfo {
-  const r = t.shape.length;
-  const m = reshape(backend, t, [t.shape[r - 2], t.shape[r - 1]]);
-  if (!transposed) return m;
-  const tt = transpose(backend, m, [1, 0]);
-  release(backend, m);
-  return tt;
+/** Where a product runs: the backend's XNNPACK fully-connected operator, or the SIMD kernel. */
+export type ProductPath = 'xnnpack' | 'simd';
+
+let forced: ProductPath | undefined;
+
+/** Forces every product the SIMD kernel can take onto one path (for tests and measurements); undefined restores the choice by shape. */
+export function forceProductPath(path: ProductPath | undefined): void {
+  forced = path;
 }
 
-/** Aᵀ·B (A [k,m], B [k,n]) or A·Bᵀ (A [m,k], B [n,k]) as [m, n] on the SIMD kernels, or undefined without them. */
-function simdProduct(backend: KernelBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean): TensorInfo | undefined {
-  const simd = simdKernels(backend);
-  if (!simd) return undefined;
-  const [ra, ca] = a.shape.slice(-2);
-  const [rb, cb] = b.shape.slice(-2);
-  if (transposeA) {
-    // Σ_k A[k,m]·B[k,n]: the filter gradient of a 1×1 convolution over k "pixels", vectorized
-    // over its output columns — so compute (BᵀA)ᵀ when n does not fill vectors and m does
-    const swap = cb % 4 !== 0 && ca % 4 === 0;
-    const [x, dy, m, n] = swap ? [b, a, cb, ca] : [a, b, ca, cb];
-    const out = (backend as WasmBackend).makeOutput([m, n], 'float32');
-    simd.conv2d_backprop_filter(pointer(backend, x), pointer(backend, dy), pointer(backend, out), ra, 1, 1, m, 1, 1, n, 1, 1, 1, 1, 0, 0);
-    if (!swap) return out;
-    const t = transpose(backend, out, [1, 0]);
-    release(backend, out);
-    return t;
+/**
+ * The path for one product: XNNPACK for plain untransposed, unbatched products (its
+ * fully-connected operator is as fast or faster there, measured on 128-bit SIMD, and it keeps the
+ * packed weights of a constant operand — convolution filters at inference — between calls), the
+ * SIMD kernel for everything else (transposed or batched).
+ */
+export function productPath(transposeA: boolean, transposeB: boolean, batch: number): ProductPath {
+  if (forced) return forced;
+  return !transposeA && !transposeB && batch === 1 ? 'xnnpack' : 'simd';
+}
+
+const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+
+/** Broadcast shape of two batch shapes (numpy rules), or undefined if they do not broadcast. */
+function broadcastShape(a: number[], b: number[]): number[] | undefined {
+  const r = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < r; i++) {
+    const da = a[a.length - r + i] ?? 1;
+    const db = b[b.length - r + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) return undefined;
+    out.push(da === 1 ? db : da);
   }
-  // Σ_k A[m,k]·B[n,k]: a 1×1 convolution of m "pixels" with k channels by the filter Bᵀ [1,1,k,n]
-  const x = reshape(backend, a, [ra, 1, 1, ca]);
-  const b2 = reshape(backend, b, [rb, cb]);
-  const bt = transpose(backend, b2, [1, 0]);
-  const filter = reshape(backend, bt, [1, 1, cb, rb]);
-  const out = directConvolution(backend, x, filter, { strides: 1, pad: 'valid' });
-  release(backend, x, b2, bt, filter);
-  if (!out) return undefined;
-  const m = reshape(backend, out, [ra, rb]);
-  release(backend, out);
-  return m;
+  return out;
 }
 
-/** Replaces the wasm backend's `BatchMatMul` for unbatched transposed products. */
+/** Index into a batch of shape `inShape` (right-aligned, broadcast) of the output batch index `flat` of shape `outShape`. */
+function batchIndex(flat: number, outShape: number[], inShape: number[]): number {
+  let idx = 0;
+  let stride = 1;
+  for (let i = outShape.length - 1, j = inShape.length - 1; i >= 0; i--, j--) {
+    const coord = flat % outShape[i];
+    flat = Math.floor(flat / outShape[i]);
+    if (j < 0) continue;
+    if (inShape[j] !== 1) idx += coord * stride;
+    stride *= inShape[j];
+  }
+  return idx;
+}
+
+/** The product on the SIMD kernel: out [...batch, m, n]. */
+function simdProduct(simd: SimdKernels, backend: KernelBackend, a: TensorInfo, b: TensorInfo, tA: boolean, tB: boolean, outBatch: number[]): TensorInfo {
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const [a0, a1] = a.shape.slice(-2);
+  const [b0, b1] = b.shape.slice(-2);
+  const m = tA ? a1 : a0;
+  const k = tA ? a0 : a1;
+  const n = tB ? b0 : b1;
+  const out = (backend as WasmBackend).makeOutput([...outBatch, m, n], 'float32');
+  const batchA = a.shape.slice(0, ra - 2);
+  const batchB = b.shape.slice(0, rb - 2);
+  const pack = pointer(backend, scratch(backend, simd.gemm_scratch_floats()));
+  const pa = pointer(backend, a);
+  const pb = pointer(backend, b);
+  const po = pointer(backend, out);
+  // A(i,k) = A[i·ars + k·acs]; B(k,j) = B[k·brs + j·bcs]
+  const [ars, acs] = tA ? [1, m] : [k, 1];
+  const [brs, bcs] = tB ? [1, k] : [n, 1];
+  const count = size(outBatch);
+  if (count === 0 || m === 0 || n === 0) return out;
+  // a batch of A against one B, untransposed A: one tall product
+  if (!tA && size(batchB) === 1 && size(batchA) === count) {
+    simd.gemm(pa, pb, po, count * m, n, k, ars, acs, brs, bcs, pack);
+    return out;
+  }
+  const same = batchA.length === batchB.length && batchA.every((d, i) => d === batchB[i]);
+  for (let i = 0; i < count; i++) {
+    const ia = same ? i : batchIndex(i, outBatch, batchA);
+    const ib = same ? i : batchIndex(i, outBatch, batchB);
+    simd.gemm(pa + 4 * ia * m * k, pb + 4 * ib * k * n, po + 4 * i * m * n, m, n, k, ars, acs, brs, bcs, pack);
+  }
+  return out;
+}
+
+/** Replaces the wasm backend's `BatchMatMul` (float32): the SIMD kernel or XNNPACK by shape. */
 export const batchMatMulReplacement: KernelReplacement = {
   kernelName: 'BatchMatMul',
-  why: "the backend's BatchMatMul runs transposed products (every dense layer's gradient) in a scalar loop",
+  why: "the backend's BatchMatMul runs transposed and batched products (gradients, attention) in a scalar loop",
   wrap: (original) =>
     ((args) => {
       const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
       const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
-      const unbatched = (t: TensorInfo) => t.shape.length >= 2 && t.shape.slice(0, -2).every((d) => d === 1);
-      if ((!transposeA && !transposeB) || !unbatched(a) || !unbatched(b) || a.dtype !== 'float32' || b.dtype !== 'float32') return original(args);
       const backend = args.backend as KernelBackend;
-      const rank = Math.max(a.shape.length, b.shape.length);
-      const viaSimd = transposeA !== transposeB ? simdProduct(backend, a, b, transposeA) : undefined;
-      if (viaSimd) {
-        const res = reshape(backend, viaSimd, [...new Array<number>(rank - 2).fill(1), ...viaSimd.shape.slice(-2)]);
-        release(backend, viaSimd);
-        return res;
-      }
-      const a2 = asMatrix(backend, a, transposeA);
-      const b2 = asMatrix(backend, b, transposeB);
-      const out = wasmCall('BatchMatMul', backend, { a: a2, b: b2 }, { transposeA: false, transposeB: false });
-      release(backend, a2, b2);
-      const shape = [...new Array<number>(rank - 2).fill(1), out.shape[0], out.shape[1]];
-      const res = reshape(backend, out, shape);
-      release(backend, out);
-      return res;
+      const simd = simdKernels(backend);
+      if (!simd || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return original(args);
+      const [a0, a1] = a.shape.slice(-2);
+      const [b0, b1] = b.shape.slice(-2);
+      const outBatch = broadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+      // shapes that do not multiply: the backend's kernel throws tfjs's own error
+      if ((transposeA ? a0 : a1) !== (transposeB ? b1 : b0) || !outBatch) return original(args);
+      if (productPath(transposeA, transposeB, size(outBatch)) === 'simd') return simdProduct(simd, backend, a, b, transposeA, transposeB, outBatch);
+      return original(args); // untransposed, unbatched: XNNPACK
     }) as KernelFunc,
 };

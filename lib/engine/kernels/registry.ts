@@ -2,6 +2,7 @@
  * The kernels tslab-xai supplies to the wasm backend, one file each beside this one:
  * `wasmKernels` the backend lacks, `wasmReplacements` for its own kernels that are too slow or wrong.
  */
+import { activationReplacements } from './activation';
 import { addReplacement } from './add';
 import { adamUpdateConfig } from './adamUpdate';
 import { batchMatMulReplacement } from './batchMatMul';
@@ -13,6 +14,7 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNati
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
 import { gatherV2Replacement } from './gatherV2';
 import { identityReplacement } from './identity';
+import { lstmConfigs } from './lstm';
 import { maxPoolGradReplacement } from './maxPoolGrad';
 import { reluGradConfig, reluGradient } from './reluGrad';
 import { samePaddingReplacements } from './samePadding';
@@ -30,6 +32,7 @@ export const wasmKernels: WasmKernel[] = [
   unsortedSegmentSumConfig,
   adamUpdateConfig,
   reluGradConfig,
+  ...lstmConfigs,
 ];
 
 /** Gradients tslab-xai registers in place of tfjs's (same values, fewer kernels where the backend has ours). */
@@ -48,4 +51,5 @@ export const wasmReplacements: KernelReplacement[] = [
   ...samePaddingReplacements,
   ...conv2dReplacements,
   gatherV2Replacement,
+  ...activationReplacements,
 ];

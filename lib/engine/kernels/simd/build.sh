@@ -6,7 +6,7 @@ set -e
 cd "$(dirname "$0")"
 clang --target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -fno-builtin \
   -Wl,--no-entry -Wl,--import-memory -Wl,-z,stack-size=0 -Wl,--global-base=0 -Wl,--strip-all \
-  -o /tmp/tslab-xai-kernels.wasm convolution.c winograd.c filterGradient.c pooling.c elementwise.c
+  -o /tmp/tslab-xai-kernels.wasm convolution.c winograd.c filterGradient.c pooling.c elementwise.c gemm.c activation.c lstm.c
 node -e '
 const fs = require("fs");
 const b = fs.readFileSync("/tmp/tslab-xai-kernels.wasm");

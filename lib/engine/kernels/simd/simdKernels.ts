@@ -24,6 +24,14 @@ export interface SimdKernels {
   conv3x3_winograd_filter_grad(x: number, dy: number, dw: number, scratch: number, ...dims: number[]): void;
   flip_filter(w: number, out: number, fh: number, fw: number, ci: number, co: number): void;
   conv2d(x: number, w: number, wt: number, bias: number, out: number, ...dims: number[]): void;
+  /** C = A·B with strides A(i,k) = A[i·ars + k·acs], B(k,j) = B[k·brs + j·bcs]; `pack` holds gemm_scratch_floats() floats. */
+  gemm(a: number, b: number, c: number, m: number, n: number, k: number, ars: number, acs: number, brs: number, bcs: number, pack: number): void;
+  gemm_scratch_floats(): number;
+  exp_f32(x: number, out: number, n: number): void;
+  sigmoid_f32(x: number, out: number, n: number): void;
+  tanh_f32(x: number, out: number, n: number): void;
+  lstm_forward(zx: number, r: number, hs: number, cs: number, gates: number, tanhC: number, z: number, zeros: number, pack: number, steps: number, batch: number, units: number, backwards: number): void;
+  lstm_backward(gates: number, hs: number, cs: number, tanhC: number, dys: number, dhLast: number, r: number, dz: number, dR: number, dh: number, dc: number, zeros: number, pack: number, steps: number, batch: number, units: number, backwards: number): void;
   adam_update(x: number, m: number, v: number, g: number, xo: number, mo: number, vo: number, n: number, ...scalars: number[]): void;
 }
 

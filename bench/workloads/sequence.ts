@@ -1,0 +1,128 @@
+/**
+ * Sequence-model workloads (issue 15), each defined exactly as its PyTorch reference in
+ * bench/reference/ (run `/usr/bin/python3 bench/reference/reference_transformer.py --json` and
+ * `reference_lstm.py --json` in the same sitting for the ratios):
+ *
+ *   transformer-step-x10 : 10 Adam steps (lr 1e-3) of the tiny BERT's masked-LM loss on 32×64 random
+ *                          ids (vocabulary 8000), 15% of the positions masked (drawn once, seed 0), the
+ *                          model built inside the timed region; best of 3
+ *   bilstm-10steps       : one epoch = 10 Adam steps (lr 1e-3, batch 32) of the BiLSTM classifier on
+ *                          320 random sequences of 50×40 (10 classes); best of 2 after a warm-up epoch
+ *   matmul-*             : the products of the issue's table, in GFLOP/s (`gflops`), to compare with
+ *                          the plain 2-D rate (`matmul-512x512x512`)
+ */
+import { tf } from '../../lib/engine/tf';
+import { seededRandom } from '../../lib/data/permutation';
+import { BERT, BILSTM, biLstm, tinyBert } from '../sequenceModels';
+import { adam, type StepOptimizer } from '../../lib/models/adam';
+import type { Workload } from '../workload';
+
+interface MaskedLm {
+  inputs: tf.Tensor2D;
+  rows: tf.Tensor1D;
+  labels: tf.Tensor1D;
+}
+
+let mlm: MaskedLm | undefined;
+
+/** Random ids, 15% of positions masked with id 1 ([MASK]); the labels are the original ids there. */
+function maskedLm(): MaskedLm {
+  if (!mlm) {
+    const { vocab, batch, length } = BERT;
+    const next = seededRandom(0);
+    const ids = new Int32Array(batch * length).map(() => Math.floor(next() * vocab));
+    const rows: number[] = [];
+    for (let i = 0; i < ids.length; i++) if (next() < 0.15) rows.push(i);
+    const inputs = ids.slice();
+    for (const r of rows) inputs[r] = 1;
+    mlm = {
+      inputs: tf.tensor2d(inputs, [batch, length], 'int32'),
+      rows: tf.tensor1d(rows, 'int32'),
+      labels: tf.tensor1d(rows.map((r) => ids[r]), 'int32'),
+    };
+  }
+  return mlm;
+}
+
+/** One training step with the library's Adam (fused AdamUpdate on wasm); waits for the loss like PyTorch's step. */
+function step(loss: () => tf.Scalar, vars: tf.Variable[], optimizer: StepOptimizer): void {
+  const { value, grads } = tf.variableGrads(loss, vars);
+  optimizer.applyGradients(grads);
+  value.dataSync();
+  tf.dispose([value, ...Object.values(grads)]);
+}
+
+let lstmData: { x: tf.Tensor3D; y: tf.Tensor2D; model: tf.LayersModel; optimizer: StepOptimizer } | undefined;
+
+function lstmEpoch(): void {
+  const { x, y, model, optimizer } = lstmData!;
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  for (let i = 0; i < BILSTM.sequences; i += BILSTM.batch) {
+    const xb = x.slice([i, 0, 0], [BILSTM.batch, -1, -1]);
+    const yb = y.slice([i, 0], [BILSTM.batch, -1]);
+    step(() => tf.losses.softmaxCrossEntropy(yb, model.apply(xb, { training: true }) as tf.Tensor) as tf.Scalar, vars, optimizer);
+    tf.dispose([xb, yb]);
+  }
+}
+
+function product(name: string, sa: number[], sb: number[], tA: boolean, tB: boolean): Workload {
+  let a: tf.Tensor | undefined;
+  let b: tf.Tensor | undefined;
+  let best = Infinity;
+  const m = tA ? sa[sa.length - 1] : sa[sa.length - 2];
+  const k = tA ? sa[sa.length - 2] : sa[sa.length - 1];
+  const n = tB ? sb[sb.length - 2] : sb[sb.length - 1];
+  const flops = 2 * m * n * k * sa.slice(0, -2).reduce((p, d) => p * d, 1);
+  const times = Math.max(1, Math.round(2e8 / flops));
+  return {
+    name,
+    reps: 5,
+    setup() {
+      a ??= tf.keep(tf.randomNormal(sa, 0, 1, 'float32', 1));
+      b ??= tf.keep(tf.randomNormal(sb, 0, 1, 'float32', 2));
+    },
+    run() {
+      const t0 = performance.now();
+      for (let i = 0; i < times; i++) tf.matMul(a!, b!, tA, tB).dispose();
+      best = Math.min(best, (performance.now() - t0) / times);
+    },
+    extra: () => ({ gflops: Math.round((flops / best / 1e6) * 10) / 10 }),
+  };
+}
+
+export const workloads: Workload[] = [
+  {
+    name: 'transformer-step-x10',
+    reps: 3,
+    setup: maskedLm,
+    run() {
+      const { inputs, rows, labels } = maskedLm();
+      const bert = tinyBert();
+      const optimizer = adam(1e-3);
+      for (let s = 0; s < 10; s++) step(() => tf.losses.softmaxCrossEntropy(tf.oneHot(labels, BERT.vocab), bert.logits(inputs, rows)) as tf.Scalar, bert.variables, optimizer);
+      optimizer.dispose();
+      bert.dispose();
+    },
+  },
+  {
+    name: 'bilstm-10steps',
+    reps: 2,
+    setup() {
+      if (!lstmData) {
+        const { sequences, frames, features, classes } = BILSTM;
+        const next = seededRandom(0);
+        const x = tf.randomNormal([sequences, frames, features], 0, 1, 'float32', 1) as tf.Tensor3D;
+        const y = tf.oneHot(tf.tensor1d(Array.from({ length: sequences }, () => Math.floor(next() * classes)), 'int32'), classes) as tf.Tensor2D;
+        lstmData = { x, y, model: biLstm(), optimizer: adam(1e-3) };
+      }
+      lstmEpoch(); // warm-up epoch, as the reference
+    },
+    run: lstmEpoch,
+  },
+  product('matmul-512x512x512', [512, 512], [512, 512], false, false),
+  product('matmul-2048x128x128', [2048, 128], [128, 128], false, false),
+  product('matmul-2048x128T-x128', [2048, 128], [2048, 128], true, false),
+  product('matmul-2048x128-x512x128T', [2048, 128], [512, 128], false, true),
+  product('matmul-qkT-32x4x64x32', [32, 4, 64, 32], [32, 4, 64, 32], false, true),
+  product('matmul-pv-32x4x64x64', [32, 4, 64, 64], [32, 4, 64, 32], false, false),
+];
