@@ -202,7 +202,8 @@ describe('browser check', function () {
     if (!executed) this.skip();
     const text = fs.readFileSync(executed.ipynb, 'utf8');
     const outputs = (JSON.parse(text).cells as { outputs: { data?: Record<string, unknown> }[] }[]).flatMap((c) => c.outputs);
-    assert.strictEqual(outputs.filter((o) => o.data?.[PLOTLY_MIME] !== undefined).length, PLOTLY_FIGURES);
+    assert.strictEqual(outputs.filter((o) => String(o.data?.['text/html'] ?? '').includes('class="xai-plotly"')).length, PLOTLY_FIGURES);
+    assert.ok(outputs.every((o) => o.data?.[PLOTLY_MIME] === undefined && o.data?.['image/svg+xml'] === undefined), 'no second copy of a plot');
     assert.strictEqual(text.split(PLOTLY_LOADER_MARK).length - 1, 1, 'one loader output');
     const bundle = plotlyPacked().length;
     const size = fs.statSync(executed.ipynb).size;

@@ -4,14 +4,14 @@ import { tf } from '../lib/engine/tf';
 import type { Figure, MimeBundle } from '../lib/display/figure';
 import { setDisplaySink, show, type DisplaySink } from '../lib/display/sink';
 import { barChart, imageGrid, linePlot, scatter } from '../lib/viz';
-import { PLOTLY_MIME, plotlyVersion, scriptJson } from '../lib/display';
+import { figureSvg, plotlyVersion, scriptJson } from '../lib/display';
 import { PLOTLY_LOADER_MARK, plotlyOfflineBundle, plotlySource, plotlySourceFile } from '../lib/display/plotlyEmbed';
 import * as fs from 'fs';
 import { assertNoLeak } from './local-fixtures';
 import { XSS } from './viz-browser-figures';
 
 type Spec = { data: Record<string, unknown>[]; layout: Record<string, unknown> };
-const specOf = (f: Figure) => f.bundle[PLOTLY_MIME] as Spec;
+const specOf = (f: Figure) => f.plotly as Spec;
 
 /** The spec as the page's script will see it: parse the JSON literal out of the HTML. */
 function specInHtml(f: Figure): Spec {
@@ -38,8 +38,8 @@ describe('viz: plotly figures', () => {
     assert.strictEqual(spec.data[0].type, 'scatter');
     assert.ok(spec.data.every((t) => t.showlegend === true));
     assert.strictEqual((spec.data[0].marker as { color: string }).color !== (spec.data[1].marker as { color: string }).color, true);
-    const svg = String(f.bundle['image/svg+xml']);
-    assert.strictEqual((svg.match(/<circle /g) ?? []).length, 30);
+    const svg = String(figureSvg(f));
+    assert.strictEqual((svg.match(/M\d+ \d+h0/g) ?? []).length, 30, 'one dot per point');
     assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     assert.ok(svg.includes('>zero</text>'), 'legend in the static SVG');
     assert.deepStrictEqual(specInHtml(f), spec, 'the script draws exactly the bundle JSON');
@@ -55,7 +55,7 @@ describe('viz: plotly figures', () => {
     assert.strictEqual(spec.data[0].type, 'scatter3d');
     assert.strictEqual((spec.data[0].z as number[]).length, 10);
     assert.ok(spec.layout.scene);
-    assert.match(String(f.bundle['image/svg+xml']), /static oblique view/);
+    assert.match(String(figureSvg(f)), /static oblique view/);
   });
 
   it('escapes user strings in plotly JSON, in the script and in the SVG', () => {
@@ -69,7 +69,7 @@ describe('viz: plotly figures', () => {
     const spec = specInHtml(f);
     assert.ok(spec.data.some((t) => t.name === '&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;'));
     assert.strictEqual((spec.data[0].text as string[])[0], '&lt;img src=x onerror=alert(1)&gt;');
-    assert.ok(!String(f.bundle['image/svg+xml']).includes(XSS));
+    assert.ok(!String(figureSvg(f)).includes(XSS));
     assert.strictEqual(JSON.parse(scriptJson({ s: '</script><!--\u2028' })).s, '</script><!--\u2028');
   });
 
@@ -87,7 +87,7 @@ describe('viz: plotly figures', () => {
     assert.strictEqual(spec.data.length, 2);
     assert.deepStrictEqual(spec.data[0].y, [1, 0.5, null, 0.2]);
     assert.deepStrictEqual(spec.data[0].x, [1, 2, 3, 4]);
-    assert.strictEqual((String(f.bundle['image/svg+xml']).match(/<polyline /g) ?? []).length, 3, 'NaN splits the loss line');
+    assert.strictEqual((String(figureSvg(f)).match(/<polyline /g) ?? []).length, 3, 'NaN splits the loss line');
     assert.throws(() => linePlot({ loss: [1, 2] }, { x: [1, 2, 3] }), /series 'loss' has 2 y values but its x has 3/);
   });
 
@@ -97,8 +97,8 @@ describe('viz: plotly figures', () => {
     assert.strictEqual(spec.data.length, 2);
     assert.deepStrictEqual(spec.data[0].x, ['conv1', 'conv2']);
     assert.strictEqual(spec.layout.barmode, 'group');
-    assert.strictEqual((String(f.bundle['image/svg+xml']).match(/<rect [^>]*><title>/g) ?? []).length, 4);
-    assert.match(String(f.bundle['image/svg+xml']), /stroke-dasharray/);
+    assert.strictEqual((String(figureSvg(f)).match(/<rect [^>]*><title>/g) ?? []).length, 4);
+    assert.match(String(figureSvg(f)), /stroke-dasharray/);
     assert.throws(() => barChart({ a: 1, b: { c: 2 } } as unknown as Record<string, number>), /not a mix/);
   });
 });

@@ -13,7 +13,13 @@
  * and its bundle has no `image/png`: a second copy that no front end would show. The whole-figure
  * PNG (grid and colour bar) stays available to code as {@link Figure.png} / {@link figurePng}, to
  * write files or test pixels; it never goes into the notebook. (nbconvert's LaTeX/PDF export, which
- * reads no html, shows such a figure's text/plain form.)
+ * reads no html, shows such a figure's text/plain form.) The same holds for a plotly figure's static
+ * SVG: it is inside its `text/html` (what shows when JavaScript does not run) and, for code,
+ * {@link Figure.svg}; a separate `image/svg+xml` would be a copy no front end picks over the html. And
+ * its spec: the html's script draws it with the embedded plotly.js (classic Notebook, JupyterLab and
+ * VS Code run the scripts of a trusted notebook's html), so it is not stored again as
+ * `application/vnd.plotly.v1+json` (it was the largest part of a notebook of big scatter plots);
+ * code reads it as {@link Figure.plotly}.
  */
 
 /** MIME type → payload. Binary types (`image/png`, `image/jpeg`) are base64 strings. */
@@ -40,6 +46,23 @@ export interface Figure {
    * module note): for files and pixel tests; not shown, not stored in the notebook.
    */
   readonly png?: string;
+  /** The figure's static SVG when its bundle keeps it inside `text/html` only (plotly figures): for files and tests. */
+  readonly svg?: string;
+  /** A plotly figure's spec (`{ data, layout, config }`), drawn by the script in its `text/html`: for code and tests. */
+  readonly plotly?: unknown;
+}
+
+/**
+ * The static SVG of a figure (its bundle's `image/svg+xml`, else {@link Figure.svg}), or undefined.
+ *
+ * @example
+ * ```ts
+ * fs.writeFileSync('tsne.svg', figureSvg(scatter(points, { labels }))!);
+ * ```
+ */
+export function figureSvg(fig: Figure): string | undefined {
+  const svg = fig.bundle['image/svg+xml'] ?? fig.svg;
+  return typeof svg === 'string' ? svg : undefined;
 }
 
 /**

@@ -75,7 +75,8 @@ export function show(fig: Figure | MimeBundle): void {
   const isFigure = 'bundle' in fig && typeof (fig as Figure).bundle === 'object';
   const bundle = isFigure ? (fig as Figure).bundle : (fig as MimeBundle);
   if (typeof bundle['text/plain'] !== 'string') throw new Error("show: the bundle needs a 'text/plain' entry");
-  if (sink.live && bundle[PLOTLY_MIME] !== undefined && !plotlyEmbedded.has(sink)) {
+  const plotly = bundle[PLOTLY_MIME] !== undefined || (isFigure && (fig as Figure).plotly !== undefined);
+  if (sink.live && plotly && !plotlyEmbedded.has(sink)) {
     sink.display(plotlyOfflineBundle());
     plotlyEmbedded.add(sink);
   }

@@ -37,7 +37,8 @@ export interface ScatterOptions {
 }
 
 /** Keeps 6 significant digits: smaller JSON, same picture. */
-const round = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(6)) : null);
+/** Coordinates to 4 significant digits: finer than any screen shows, and a third lighter in a notebook. */
+const round = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)) : null);
 
 /**
  * A scatter plot of `points` ([n, d] tensor or arrays, d ≥ `dims`), coloured by class.
@@ -126,14 +127,22 @@ type Groups = Map<string, { name: string; index: number[]; color: string }>;
 function circles(gs: Groups, options: ScatterOptions, px: (i: number) => [number, number], r: number): string {
   const out: string[] = [];
   for (const g of gs.values()) {
-    out.push(`<g fill="${escapeHtml(g.color)}" fill-opacity="0.75">`);
+    if (options.colors) {
+      out.push(`<g fill-opacity="0.75">`);
+      for (const i of g.index) {
+        const [x, y] = px(i);
+        if (Number.isFinite(x) && Number.isFinite(y)) out.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="${r}" fill="${escapeHtml(options.colors[i])}"/>`);
+      }
+      out.push('</g>');
+      continue;
+    }
+    // one path per class, a round dot per point (a zero-length segment with round caps): a third of the bytes of <circle>s
+    const d: string[] = [];
     for (const i of g.index) {
       const [x, y] = px(i);
-      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-      const fill = options.colors ? ` fill="${escapeHtml(options.colors[i])}"` : '';
-      out.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="${r}"${fill}/>`);
+      if (Number.isFinite(x) && Number.isFinite(y)) d.push(`M${Math.round(x)} ${Math.round(y)}h0`);
     }
-    out.push('</g>');
+    out.push(`<path class="xai-dots" d="${d.join('')}" stroke="${escapeHtml(g.color)}" stroke-opacity="0.75" stroke-width="${2 * r}" stroke-linecap="round" fill="none"/>`);
   }
   return out.join('');
 }

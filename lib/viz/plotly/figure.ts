@@ -4,12 +4,12 @@
  * nbconvert exports (a div, the static SVG inside it, and a script that draws with
  * `window.Plotly` once the offline bundle has loaded — it queues itself in `window.__xaiPlotlyQueue`
  * until the loader has decompressed plotly.js — then removes the static picture), and
- * `image/svg+xml` alone for renderers without JavaScript.
+ * the static SVG (inside `text/html`, and as {@link Figure.svg} for code) for renderers without JavaScript.
  */
 import { randomUUID } from 'crypto';
 import type { Figure } from '../../display/figure';
 import { plotlyText, scriptJson } from '../../display/escape';
-import { PLOTLY_MIME, PLOTLY_QUEUE } from '../../display/plotlyEmbed';
+import { PLOTLY_QUEUE } from '../../display/plotlyEmbed';
 import type { AxesText } from '../svg/chart';
 
 /** Plotly's figure JSON. Strings in it must already be escaped with `plotlyText`. */
@@ -43,7 +43,11 @@ export function plotlyFigure(spec: PlotlySpec, parts: { svg: string; text: strin
     `  else (window.${PLOTLY_QUEUE} = window.${PLOTLY_QUEUE} || []).push(draw);\n` +
     `})();</script>`;
   return {
-    bundle: { 'text/plain': parts.text, 'text/html': html, 'image/svg+xml': parts.svg, [PLOTLY_MIME]: full },
+    // the spec and the static SVG live inside text/html (the script draws the spec; the SVG shows when JavaScript does not
+    // run): no second copy as application/vnd.plotly.v1+json or image/svg+xml (see lib/display/figure.ts)
+    bundle: { 'text/plain': parts.text, 'text/html': html },
+    svg: parts.svg,
+    plotly: full,
     info: { traces: spec.data.length, ...parts.info },
   };
 }
