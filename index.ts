@@ -14,6 +14,7 @@ export * from './lib/models';
 export * from './lib/display';
 export * from './lib/viz';
 export * from './lib/explain';
+export { generatedDir } from './lib/packageRoot';
 export * from './lib/explain/global';
 
 installKernelBridge();

@@ -16,16 +16,15 @@
  * const { images, classes } = courseDigits(8);        // test digits 0, 1, …, 7
  * ```
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { tf } from '../engine/tf';
 import { loadMnist, type MnistSet } from '../data/mnist';
 import { seededRandom } from '../data/permutation';
 import { generatedDir } from '../packageRoot';
 
-export { generatedDir };
 import { referenceCnn } from './referenceCnn';
 import { evaluate, train } from './train';
+import { cachedModels, loadSavedModels } from './modelCache';
 
 /** Version of the training recipe: a saved model of another version is retrained. */
 export const COURSE_MODEL_VERSION = 2;
@@ -55,37 +54,7 @@ export interface CourseModelOptions {
 }
 
 interface Meta {
-  version: number;
   accuracy: number;
-  trainedMs: number;
-}
-
-/** An IOHandler that writes model.json and weights.bin into `dir` (what tfjs-node's file:// does). */
-export function fileSaveHandler(dir: string): tf.io.IOHandler {
-  return {
-    save: async (artifacts: tf.io.ModelArtifacts) => {
-      fs.mkdirSync(dir, { recursive: true });
-      const weights = artifacts.weightData instanceof ArrayBuffer ? artifacts.weightData : tf.io.concatenateArrayBuffers(artifacts.weightData as ArrayBuffer[]);
-      fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.from(weights));
-      const json = { modelTopology: artifacts.modelTopology, format: artifacts.format, generatedBy: artifacts.generatedBy, convertedBy: artifacts.convertedBy, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] };
-      fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
-    },
-  };
-}
-
-/** An IOHandler that reads what {@link fileSaveHandler} wrote. */
-export function fileLoadHandler(dir: string): tf.io.IOHandler {
-  return {
-    load: async () => {
-      const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
-      const bin = fs.readFileSync(path.join(dir, 'weights.bin'));
-      const manifest = json.weightsManifest?.[0];
-      if (!manifest) throw new Error(`${dir}/model.json has no weightsManifest`);
-      const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
-      return { modelTopology: json.modelTopology, format: json.format, weightSpecs: manifest.weights, weightData };
-    },
-  };
 }
 
 /** Each training digit shifted by up to ±2 pixels (one random shift per image), `copies` times. */
@@ -166,15 +135,8 @@ async function trainCourseModel(quiet: boolean): Promise<{ model: tf.LayersModel
  * ```
  */
 export async function loadSavedCourseModel(dir: string): Promise<{ model: tf.LayersModel; meta: { version: number; accuracy: number } } | string> {
-  if (!fs.existsSync(path.join(dir, 'model.json'))) return 'none';
-  try {
-    const meta = JSON.parse(fs.readFileSync(path.join(dir, 'meta.json'), 'utf8')) as Meta;
-    if (meta.version !== COURSE_MODEL_VERSION) return `it is of recipe version ${meta.version}, not ${COURSE_MODEL_VERSION}`;
-    const model = await tf.loadLayersModel(fileLoadHandler(dir));
-    return { model, meta };
-  } catch (e) {
-    return `it could not be read (${(e as Error).message.split('\n')[0]})`;
-  }
+  const saved = await loadSavedModels<Meta>(dir, COURSE_MODEL_VERSION, ['']);
+  return typeof saved === 'string' ? saved : { model: saved.models[''], meta: saved.meta };
 }
 
 /**
@@ -183,18 +145,11 @@ export async function loadSavedCourseModel(dir: string): Promise<{ model: tf.Lay
  */
 export async function courseModel(options: CourseModelOptions = {}): Promise<CourseModel> {
   const dir = options.dir ?? path.join(generatedDir(), 'course-cnn');
-  if (typeof dir !== 'string' || dir === '') throw new Error(`courseModel: options.dir must be a folder path; got ${JSON.stringify(options.dir)}`);
-  const t0 = Date.now();
-  if (!options.retrain) {
-    const saved = await loadSavedCourseModel(dir);
-    if (typeof saved !== 'string') return { model: saved.model, accuracy: saved.meta.accuracy, trained: false, ms: Date.now() - t0, dir };
-    if (saved !== 'none') console.log(`courseModel: retraining the saved model in ${dir}: ${saved}`);
-  }
-  const { model, accuracy } = await trainCourseModel(options.quiet ?? false);
-  await model.save(fileSaveHandler(dir));
-  const meta: Meta = { version: COURSE_MODEL_VERSION, accuracy, trainedMs: Date.now() - t0 };
-  fs.writeFileSync(path.join(dir, 'meta.json'), JSON.stringify(meta, null, 1));
-  return { model, accuracy, trained: true, ms: Date.now() - t0, dir };
+  const c = await cachedModels<Meta>('courseModel', 'model', dir, COURSE_MODEL_VERSION, [''], options, async () => {
+    const { model, accuracy } = await trainCourseModel(options.quiet ?? false);
+    return { models: { '': model }, meta: { accuracy } };
+  });
+  return { model: c.models[''], accuracy: c.meta.accuracy, trained: c.trained, ms: c.ms, dir };
 }
 
 /**

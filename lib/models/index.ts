@@ -4,3 +4,4 @@ export * from './graph';
 export * from './courseModel';
 export * from './generators';
 export * from './fusedLstm';
+export { fileLoadHandler, fileSaveHandler, loadSavedModels, cachedModels, type CachedModels, type SavedModels } from './modelCache';

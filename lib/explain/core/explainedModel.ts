@@ -51,6 +51,8 @@ export interface ExplainedModel {
    * Runs `body` with the model's output activation stripped when logits are explained (for code
    * that runs the model's layers itself, e.g. Grad-CAM's split at a layer); otherwise just `body()`.
    */
+  /** The output activation stripped to explain logits (`softmax` or `sigmoid`), or undefined when none was. */
+  readonly stripped?: 'softmax' | 'sigmoid';
   within<T>(body: () => T): T;
   /** Target score of each row of `x` (`rowTargets[r]` is row r's class), in batches of `batchSize`. */
   scores(x: tf.Tensor, rowTargets: number[], batchSize?: number): Float32Array;
@@ -87,7 +89,7 @@ function linearActivation(): LayerActivation {
  * has none: a layer with an `activation` (Dense, Conv, Activation) gets tfjs's linear activation; a
  * `Softmax` layer passes its input through.
  */
-function outputActivationSwap(model: tf.LayersModel): { name: string; swap(): () => void } | undefined {
+function outputActivationSwap(model: tf.LayersModel): { name: 'softmax' | 'sigmoid'; swap(): () => void } | undefined {
   const layer = model.outputs[0].sourceLayer as unknown as { activation?: LayerActivation; softmax?: unknown; getClassName(): string };
   if (layer.getClassName() === 'Softmax' && typeof layer.softmax === 'function') {
     return {
@@ -114,6 +116,7 @@ function outputActivationSwap(model: tf.LayersModel): { name: string; swap(): ()
 interface Forward {
   forward: (x: tf.Tensor) => tf.Tensor2D;
   explained: ExplainedScore;
+  stripped?: 'softmax' | 'sigmoid';
   within<T>(body: () => T): T;
 }
 
@@ -134,7 +137,7 @@ function asForward(where: string, model: ModelLike, explain: ExplainScore | unde
       }
     };
     const explained: ExplainedScore = strip ? 'logit' : explain === 'probability' ? 'probability' : 'output';
-    return { forward: (x) => within(() => toRows(where, model.apply(x, { training: false }) as tf.Tensor)), explained, within };
+    return { forward: (x) => within(() => toRows(where, model.apply(x, { training: false }) as tf.Tensor)), explained, stripped: strip?.name, within };
   }
   if (typeof model === 'function') {
     if (explain === 'logit') {
@@ -199,7 +202,7 @@ export interface ExplainedModelOptions {
  */
 export function explainedModel(where: string, model: ModelLike, inputs: unknown, options: ExplainedModelOptions = {}): ExplainedModel {
   const { target, rule = { ranks: [2, 3, 4, 5], expected: 'a batch [n, …]' }, explain } = options;
-  const { forward, explained, within } = asForward(where, model, explain);
+  const { forward, explained, stripped, within } = asForward(where, model, explain);
   const x = checkInputs(where, model, inputs, rule);
   const n = x.shape[0];
   let probe: Float32Array;
@@ -234,7 +237,7 @@ export function explainedModel(where: string, model: ModelLike, inputs: unknown,
     return p;
   };
   const t = resolveTarget(where, target, n, classes, predicted);
-  return { where, forward, n, classes, target: t, probabilities, explained, within, scores };
+  return { where, forward, n, classes, target: t, probabilities, explained, stripped, within, scores };
 }
 
 /** Row r's score for class `rowTargets[r]`: Σ_k out[r, k]·onehot(rowTargets[r])_k (differentiable). */

@@ -46,16 +46,14 @@ export function objectiveRunner(where: string, model: tf.LayersModel, objective:
   const outputs: tf.SymbolicTensor[] = names.map((name) => model.getLayer(name).output as tf.SymbolicTensor);
   let classIndex = -1;
   let within = <T>(body: () => T): T => body();
-  let explained = 'output';
+  let stripped: 'softmax' | 'sigmoid' | undefined;
   if (objective.needs.classes) {
     const probe = tf.zeros([1, ...inputShape]);
     try {
+      // the output layer runs without its softmax/sigmoid: class objectives read the logit, and the probability from it
       const m = explainedModel(where, model, probe, { explain: 'logit' });
       within = m.within.bind(m);
-      explained = m.explained;
-    } catch {
-      const m = explainedModel(where, model, probe, {});
-      explained = m.explained;
+      stripped = m.stripped;
     } finally {
       probe.dispose();
     }
@@ -86,11 +84,9 @@ export function objectiveRunner(where: string, model: tf.LayersModel, objective:
         classScores: (score: ClassScore) => {
           if (classIndex < 0) throw new Error(`${where}: objective read class scores that it did not declare`);
           const y = outs[classIndex] as tf.Tensor2D;
-          if (score === 'logit') {
-            if (explained !== 'logit' && explained !== 'output') throw new Error(`${where}: the model's output is not a softmax/sigmoid layer whose logit can be read`);
-            return y;
-          }
-          return explained === 'logit' ? (tf.softmax(y) as tf.Tensor2D) : y;
+          if (score === 'logit') return y;
+          // the probability: the stripped activation applied again (a model without one is read as it is)
+          return stripped === 'softmax' ? (tf.softmax(y) as tf.Tensor2D) : stripped === 'sigmoid' ? (tf.sigmoid(y) as tf.Tensor2D) : y;
         },
       };
       const v = objective.compute(ctx);

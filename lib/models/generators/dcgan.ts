@@ -14,14 +14,14 @@
  * const samples = tf.tidy(() => generator.predict(tf.randomNormal([16, 32])) as tf.Tensor4D);
  * ```
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { tf } from '../../engine/tf';
 import { loadMnist } from '../../data/mnist';
 import { permutation } from '../../data/permutation';
 import { progress } from '../../display/progress';
 import { pollInterrupt } from '../../display/interrupt';
-import { fileLoadHandler, fileSaveHandler, generatedDir } from '../courseModel';
+import { generatedDir } from '../../packageRoot';
+import { cachedModels } from '../modelCache';
 
 /** Version of the DCGAN recipe: a saved one of another version is retrained. */
 export const MNIST_DCGAN_VERSION = 1;
@@ -137,22 +137,9 @@ export async function mnistDcgan(options: MnistDcganOptions = {}): Promise<Mnist
   const dir = options.dir ?? path.join(generatedDir(), 'mnist-dcgan');
   const epochs = options.epochs ?? 5;
   if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`mnistDcgan: options.epochs must be a positive integer; got ${epochs}`);
-  const t0 = Date.now();
-  const metaPath = path.join(dir, 'meta.json');
-  if (!options.retrain && fs.existsSync(metaPath)) {
-    try {
-      const meta = JSON.parse(fs.readFileSync(metaPath, 'utf8'));
-      if (meta.version === MNIST_DCGAN_VERSION) {
-        const generator = await tf.loadLayersModel(fileLoadHandler(path.join(dir, 'generator')));
-        return { generator, latentDim: LATENT, losses: meta.losses, trained: false, ms: Date.now() - t0 };
-      }
-      console.log(`mnistDcgan: retraining the saved DCGAN in ${dir}: it is of recipe version ${meta.version}, not ${MNIST_DCGAN_VERSION}`);
-    } catch (e) {
-      console.log(`mnistDcgan: retraining the saved DCGAN in ${dir}: it could not be read (${(e as Error).message.split('\n')[0]})`);
-    }
-  }
-  const { g, losses } = await trainDcgan(epochs, options.quiet ?? false);
-  await g.save(fileSaveHandler(path.join(dir, 'generator')));
-  fs.writeFileSync(metaPath, JSON.stringify({ version: MNIST_DCGAN_VERSION, losses, epochs, trainedMs: Date.now() - t0 }, null, 1));
-  return { generator: g, latentDim: LATENT, losses, trained: true, ms: Date.now() - t0 };
+  const c = await cachedModels<{ losses: { d: number; g: number }; epochs: number }>('mnistDcgan', 'DCGAN', dir, MNIST_DCGAN_VERSION, ['generator'], options, async () => {
+    const { g, losses } = await trainDcgan(epochs, options.quiet ?? false);
+    return { models: { generator: g }, meta: { losses, epochs } };
+  });
+  return { generator: c.models.generator, latentDim: LATENT, losses: c.meta.losses, trained: c.trained, ms: c.ms };
 }

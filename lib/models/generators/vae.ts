@@ -12,7 +12,6 @@
  * const samples = tf.tidy(() => decoder.predict(tf.randomNormal([16, 8])) as tf.Tensor4D);
  * ```
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { tf } from '../../engine/tf';
 import { loadMnist } from '../../data/mnist';
@@ -20,7 +19,8 @@ import { permutation } from '../../data/permutation';
 import { progress } from '../../display/progress';
 import { pollInterrupt } from '../../display/interrupt';
 import { adam } from '../adam';
-import { fileLoadHandler, fileSaveHandler, generatedDir } from '../courseModel';
+import { generatedDir } from '../../packageRoot';
+import { cachedModels } from '../modelCache';
 
 /** Version of the VAE recipe: a saved VAE of another version is retrained. */
 export const MNIST_VAE_VERSION = 1;
@@ -135,24 +135,9 @@ export async function mnistVae(options: MnistVaeOptions = {}): Promise<MnistVae>
   const dir = options.dir ?? path.join(generatedDir(), 'mnist-vae');
   const epochs = options.epochs ?? 12;
   if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`mnistVae: options.epochs must be a positive integer; got ${epochs}`);
-  const t0 = Date.now();
-  const metaPath = path.join(dir, 'meta.json');
-  if (!options.retrain && fs.existsSync(metaPath)) {
-    try {
-      const meta = JSON.parse(fs.readFileSync(metaPath, 'utf8'));
-      if (meta.version === MNIST_VAE_VERSION) {
-        const decoder = await tf.loadLayersModel(fileLoadHandler(path.join(dir, 'decoder')));
-        const encoder = await tf.loadLayersModel(fileLoadHandler(path.join(dir, 'encoder')));
-        return { decoder, encoder, latentDim: LATENT, testLoss: meta.testLoss, trained: false, ms: Date.now() - t0 };
-      }
-      console.log(`mnistVae: retraining the saved VAE in ${dir}: it is of recipe version ${meta.version}, not ${MNIST_VAE_VERSION}`);
-    } catch (e) {
-      console.log(`mnistVae: retraining the saved VAE in ${dir}: it could not be read (${(e as Error).message.split('\n')[0]})`);
-    }
-  }
-  const { enc, dec, testLoss } = await trainVae(epochs, options.quiet ?? false);
-  await dec.save(fileSaveHandler(path.join(dir, 'decoder')));
-  await enc.save(fileSaveHandler(path.join(dir, 'encoder')));
-  fs.writeFileSync(metaPath, JSON.stringify({ version: MNIST_VAE_VERSION, testLoss, epochs, trainedMs: Date.now() - t0 }, null, 1));
-  return { decoder: dec, encoder: enc, latentDim: LATENT, testLoss, trained: true, ms: Date.now() - t0 };
+  const c = await cachedModels<{ testLoss: number; epochs: number }>('mnistVae', 'VAE', dir, MNIST_VAE_VERSION, ['encoder', 'decoder'], options, async () => {
+    const { enc, dec, testLoss } = await trainVae(epochs, options.quiet ?? false);
+    return { models: { encoder: enc, decoder: dec }, meta: { testLoss, epochs } };
+  });
+  return { decoder: c.models.decoder, encoder: c.models.encoder, latentDim: LATENT, testLoss: c.meta.testLoss, trained: c.trained, ms: c.ms };
 }
