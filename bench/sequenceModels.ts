@@ -12,8 +12,8 @@
  *   (last state of each direction), dense 10; sigmoid gates as PyTorch's (tfjs defaults to
  *   hardSigmoid), on the fused drop-in `fusedLstm` (`biLstm({ fused: false })`: tfjs's own layer).
  *
- * tfjs 4.22 has no multi-head attention layer, so {@link EncoderLayer} is one custom layer that
- * holds one encoder block's weights (PyTorch's in_proj, out_proj, linear1/2, norm1/2).
+ * The tiny BERT is lib/models/transformer's (`EncoderLayer`: one custom layer per encoder block,
+ * as tfjs 4.22 has no multi-head attention layer).
  *
  * @example
  * ```ts
@@ -23,89 +23,13 @@
  */
 import { tf } from '../lib/engine/tf';
 import { fusedLstm } from '../lib/models/fusedLstm';
+import { tinyBert as libTinyBert } from '../lib/models/transformer';
 
 /** Sizes of reference_transformer.py. */
 export const BERT = { vocab: 8000, dModel: 128, heads: 4, layers: 2, ff: 512, length: 64, batch: 32 } as const;
 
-/** Learned position embeddings added to a [batch, length, d] input (positions 0..length−1). */
-export class PositionEmbedding extends tf.layers.Layer {
-  static className = 'TslabXaiPositionEmbedding';
-  private table!: tf.LayerVariable;
-  constructor(private readonly maxLength: number) {
-    super({});
-  }
-  build(shape: tf.Shape | tf.Shape[]): void {
-    const d = (shape as number[])[2];
-    this.table = this.addWeight('positions', [this.maxLength, d], 'float32', tf.initializers.randomNormal({ stddev: 1 }));
-    this.built = true;
-  }
-  call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    return tf.tidy(() => x.add(this.table.read().slice([0, 0], [x.shape[1] as number, x.shape[2] as number])));
-  }
-  getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), maxLength: this.maxLength };
-  }
-}
-
-function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return x.sub(mean).mul(tf.rsqrt(variance.add(1e-5))).mul(gamma).add(beta);
-}
-
-/** One post-norm encoder block: x = LN(x + MHA(x)); x = LN(x + W2·relu(W1·x)). */
-export class EncoderLayer extends tf.layers.Layer {
-  static className = 'TslabXaiEncoderLayer';
-  private w: Record<string, tf.LayerVariable> = {};
-  constructor(private readonly heads: number, private readonly ff: number) {
-    super({});
-  }
-  build(shape: tf.Shape | tf.Shape[]): void {
-    const d = (shape as number[])[2];
-    const glorot = tf.initializers.glorotUniform({});
-    const add = (name: string, s: number[], init: ReturnType<typeof tf.initializers.zeros>) => (this.w[name] = this.addWeight(name, s, 'float32', init));
-    add('inProj', [d, 3 * d], glorot);
-    add('inBias', [3 * d], tf.initializers.zeros());
-    add('outProj', [d, d], glorot);
-    add('outBias', [d], tf.initializers.zeros());
-    add('norm1Gamma', [d], tf.initializers.ones());
-    add('norm1Beta', [d], tf.initializers.zeros());
-    add('linear1', [d, this.ff], glorot);
-    add('bias1', [this.ff], tf.initializers.zeros());
-    add('linear2', [this.ff, d], glorot);
-    add('bias2', [d], tf.initializers.zeros());
-    add('norm2Gamma', [d], tf.initializers.ones());
-    add('norm2Beta', [d], tf.initializers.zeros());
-    this.built = true;
-  }
-  call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    const w = (n: string) => this.w[n].read();
-    return tf.tidy(() => {
-      const [b, t, d] = x.shape as number[];
-      const h = this.heads;
-      const dh = d / h;
-      const x2 = x.reshape([b * t, d]);
-      const qkv = tf.add(tf.matMul(x2, w('inProj')), w('inBias'));
-      const split = (i: number) => qkv.slice([0, i * d], [b * t, d]).reshape([b, t, h, dh]).transpose([0, 2, 1, 3]);
-      const [q, k, v] = [split(0), split(1), split(2)];
-      const p = tf.softmax(tf.matMul(q, k, false, true).mul(1 / Math.sqrt(dh)));
-      const att = tf.matMul(p, v).transpose([0, 2, 1, 3]).reshape([b * t, d]);
-      const y1 = layerNorm(x2.add(tf.add(tf.matMul(att, w('outProj')), w('outBias'))), w('norm1Gamma'), w('norm1Beta'));
-      const hidden = tf.relu(tf.add(tf.matMul(y1, w('linear1')), w('bias1')));
-      const y2 = layerNorm(y1.add(tf.add(tf.matMul(hidden, w('linear2')), w('bias2'))), w('norm2Gamma'), w('norm2Beta'));
-      return y2.reshape([b, t, d]);
-    });
-  }
-  getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), heads: this.heads, ff: this.ff };
-  }
-}
-
-/** The tiny BERT: `encoder` maps token ids [batch, length] to states [batch, length, d]; `output` projects to the vocabulary. */
-export interface TinyBert {
-  encoder: tf.LayersModel;
-  output: tf.layers.Layer;
+/** The benchmark's tiny BERT: lib/models/transformer's, with reference_transformer.py's sizes and no padding mask. */
+export interface BenchBert {
   /** Logits at the flattened positions `rows` (indices into batch·length) of `ids`. */
   logits(ids: tf.Tensor2D, rows: tf.Tensor1D): tf.Tensor2D;
   variables: tf.Variable[];
@@ -113,30 +37,10 @@ export interface TinyBert {
 }
 
 /** A freshly initialised tiny BERT with reference_transformer.py's sizes. */
-export function tinyBert(): TinyBert {
+export function tinyBert(): BenchBert {
   const { vocab, dModel, heads, layers, ff, length } = BERT;
-  const ids = tf.input({ shape: [length], dtype: 'int32' });
-  let x = tf.layers.embedding({ inputDim: vocab, outputDim: dModel, embeddingsInitializer: 'randomNormal' }).apply(ids) as tf.SymbolicTensor;
-  x = new PositionEmbedding(length).apply(x) as tf.SymbolicTensor;
-  for (let i = 0; i < layers; i++) x = new EncoderLayer(heads, ff).apply(x) as tf.SymbolicTensor;
-  const encoder = tf.model({ inputs: ids, outputs: x });
-  const output = tf.layers.dense({ units: vocab, inputShape: [dModel] });
-  output.build([null, dModel]);
-  const variables = [...encoder.trainableWeights, ...output.trainableWeights].map((w) => w.read() as tf.Variable);
-  return {
-    encoder,
-    output,
-    variables,
-    logits: (input, rows) =>
-      tf.tidy(() => {
-        const h = (encoder.apply(input) as tf.Tensor).reshape([-1, dModel]);
-        return output.apply(tf.gather(h, rows)) as tf.Tensor2D;
-      }),
-    dispose() {
-      encoder.dispose();
-      output.trainableWeights.forEach((w) => w.dispose()); // applied to tensors only, so Layer.dispose() refuses
-    },
-  };
+  const bert = libTinyBert({ vocab, dModel, heads, layers, ff, maxLength: length });
+  return { variables: bert.variables, logits: (ids, rows) => bert.logits(ids, rows, { padding: false }), dispose: () => bert.dispose() };
 }
 
 /** Sizes of reference_lstm.py. */

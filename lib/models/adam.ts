@@ -17,6 +17,8 @@ import { tf } from '../engine/tf';
 /** The part of an optimizer `train` needs. */
 export interface StepOptimizer {
   applyGradients(grads: tf.NamedTensorMap): void;
+  /** Change the learning rate from the next step on (schedules: warm-up, decay). */
+  setLearningRate(learningRate: number): void;
   dispose(): void;
 }
 
@@ -29,7 +31,11 @@ class FusedAdam implements StepOptimizer {
   private accBeta2 = Math.fround(BETA2);
   private readonly epsilon = tf.backend().epsilon();
 
-  constructor(private readonly learningRate: number) {}
+  constructor(private learningRate: number) {}
+
+  setLearningRate(learningRate: number): void {
+    this.learningRate = learningRate;
+  }
 
   applyGradients(grads: tf.NamedTensorMap): void {
     const attrs = { learningRate: this.learningRate, beta1: BETA1, beta2: BETA2, epsilon: this.epsilon, accBeta1: this.accBeta1, accBeta2: this.accBeta2 };
@@ -62,5 +68,11 @@ export function adam(learningRate: number): StepOptimizer {
   if (!(learningRate > 0)) throw new Error(`adam: learningRate must be a positive number; got ${learningRate}`);
   if (tf.getKernel('AdamUpdate', tf.getBackend()) !== undefined) return new FusedAdam(learningRate);
   const opt = tf.train.adam(learningRate);
-  return { applyGradients: (grads) => opt.applyGradients(grads as never), dispose: () => opt.dispose() };
+  return {
+    applyGradients: (grads) => opt.applyGradients(grads as never),
+    setLearningRate: (lr) => {
+      (opt as unknown as { learningRate: number }).learningRate = lr;
+    },
+    dispose: () => opt.dispose(),
+  };
 }
