@@ -21,3 +21,4 @@ export { colormap, classColor, NON_FINITE_COLOR, type Colormap, type ColormapNam
 export type { ImageInput, NumberGrid } from './images';
 export type { MatrixInput } from './matrix';
 export type { SignMode } from './valueScale';
+export { tokenImportance, type TokenImportanceOptions } from './tokenImportance';
