@@ -11,6 +11,7 @@ import { readArray, shapeText, type NumberGrid } from './images';
 import { fmt } from './layout';
 import { toMatrix, type MatrixInput } from './matrix';
 import { svgOpen } from './svg/chart';
+import { pngBase64 } from './raster';
 import { tf } from '../engine/tf';
 
 /** Options of {@link attentionMatrix}. */
@@ -43,6 +44,26 @@ function checkTokens(fn: string, what: 'queryTokens' | 'keyTokens', tokens: read
     throw new Error(`${fn}: options.${what} has ${Array.isArray(tokens) ? `${tokens.length} tokens` : typeof tokens} but the weights have shape ${shape}; expected one token per ${axis} (${count})`);
   }
   return tokens.map(String);
+}
+
+/**
+ * Matrices with more cells than this are drawn as one PNG each (an SVG `<image>`, one tooltip per
+ * matrix) instead of a hover rect per cell: a 64-token, 2 × 4-head grid was 3.8 MB of SVG rects.
+ */
+export const MAX_HOVER_CELLS = { matrix: 64 * 64, grid: 32 * 32 } as const;
+
+/** One matrix as an upscaled PNG inside the SVG (nearest neighbour, crisp cells), one tooltip. */
+function cellsImage(data: ArrayLike<number>, offset: number, rows: number, cols: number, x0: number, y0: number, cell: number, cmap: Colormap, max: number, tip: string): { svg: string; bad: number } {
+  const px = new Uint8Array(rows * cols * 3);
+  let bad = 0;
+  for (let k = 0; k < rows * cols; k++) {
+    const v = data[offset + k];
+    const c = Number.isFinite(v) ? cmap.at(max > 0 ? v / max : 0) : NON_FINITE_COLOR;
+    if (!Number.isFinite(v)) bad++;
+    px.set(c, 3 * k);
+  }
+  const png = pngBase64(px, rows, cols, cell);
+  return { svg: `<image x="${x0}" y="${y0}" width="${cols * cell}" height="${rows * cell}" style="image-rendering:pixelated" href="data:image/png;base64,${png}"><title>${escapeHtml(tip)}</title></image>`, bad };
 }
 
 /** SVG rects of one matrix at (x0, y0); each with a tooltip. Returns the markup and its NaN count. */
@@ -101,7 +122,10 @@ export function attentionMatrix(weights: MatrixInput, options: AttentionMatrixOp
   const width = Math.ceil(Math.max(left + m.cols * cell + 20, 12 + 7.5 * title.length, left + 130));
   const height = Math.ceil(top + m.rows * cell + 58);
   const where = head ? `${head}: ` : '';
-  const cells = cellsSvg(m.data, 0, m.rows, m.cols, left, top, cell, cmap, max, (i, j, v) => `${where}${q[i]} → ${k[j]}: ${fmt(v)}`);
+  const raster = m.rows * m.cols > MAX_HOVER_CELLS.matrix;
+  const cells = raster
+    ? cellsImage(m.data, 0, m.rows, m.cols, left, top, cell, cmap, max, `${where}${m.rows} × ${m.cols} weights (no per-cell hover above ${MAX_HOVER_CELLS.matrix} cells)`)
+    : cellsSvg(m.data, 0, m.rows, m.cols, left, top, cell, cmap, max, (i, j, v) => `${where}${q[i]} → ${k[j]}: ${fmt(v)}`);
   const svg =
     svgOpen(width, height) +
     `<text x="4" y="16" font-size="13" font-weight="600">${escapeHtml(title)}</text>` +
@@ -114,7 +138,7 @@ export function attentionMatrix(weights: MatrixInput, options: AttentionMatrixOp
   const text = `${title}: ${m.rows} queries × ${m.cols} keys, weights 0…${fmt(max)}` + (cells.bad ? `, ${cells.bad} NaN/Inf` : '');
   return {
     bundle: { 'text/plain': text, 'text/html': `<div class="xai-figure">${svg}</div>`, 'image/svg+xml': svg },
-    info: { queries: m.rows, keys: m.cols, max, nonFinite: cells.bad, layer: options.layer, head: options.head },
+    info: { queries: m.rows, keys: m.cols, max, nonFinite: cells.bad, layer: options.layer, head: options.head, raster },
   };
 }
 
@@ -157,7 +181,11 @@ export function attentionGrid(weights: tf.Tensor | NumberGrid, options: Attentio
   for (let l = 0; l < L; l++) {
     parts.push(`<text x="${left - 6}" y="${top + l * (bh + gap) + bh / 2 + 4}" text-anchor="end">${escapeHtml(`layer ${layerName(l)}`)}</text>`);
     for (let h = 0; h < H; h++) {
-      const c = cellsSvg(data, (l * H + h) * Q * K, Q, K, left + h * (bw + gap), top + l * (bh + gap), cell, cmap, max, (i, j, v) => `layer ${layerName(l)} head ${h}: ${q[i]} → ${k[j]}: ${fmt(v)}`);
+      const [x0, y0] = [left + h * (bw + gap), top + l * (bh + gap)];
+      const c =
+        Q * K > MAX_HOVER_CELLS.grid
+          ? cellsImage(data, (l * H + h) * Q * K, Q, K, x0, y0, cell, cmap, max, `layer ${layerName(l)} head ${h}: ${Q} × ${K} weights (per-cell hover up to ${MAX_HOVER_CELLS.grid} cells: use attentionMatrix or attentionHeadView)`)
+          : cellsSvg(data, (l * H + h) * Q * K, Q, K, x0, y0, cell, cmap, max, (i, j, v) => `layer ${layerName(l)} head ${h}: ${q[i]} → ${k[j]}: ${fmt(v)}`);
       bad += c.bad;
       parts.push(c.svg);
     }
@@ -172,6 +200,6 @@ export function attentionGrid(weights: tf.Tensor | NumberGrid, options: Attentio
     `</svg>`;
   return {
     bundle: { 'text/plain': `${title}, ${Q} × ${K} each, shared scale 0…${fmt(max)}` + (bad ? `, ${bad} NaN/Inf` : ''), 'text/html': `<div class="xai-figure">${svg}</div>`, 'image/svg+xml': svg },
-    info: { layers: L, heads: H, queries: Q, keys: K, max, nonFinite: bad },
+    info: { layers: L, heads: H, queries: Q, keys: K, max, nonFinite: bad, raster: Q * K > MAX_HOVER_CELLS.grid },
   };
 }
