@@ -2,3 +2,5 @@
 export * from './weights';
 export * from './rollout';
 export * from './offsets';
+export * from './kendallTau';
+export * from './isAttentionExplanation';
