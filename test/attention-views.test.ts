@@ -1,8 +1,8 @@
 /** The head view, the rollout matrix and the grid's large-input form (lib/viz/attention*.ts), on synthetic attention. */
 import * as assert from 'assert';
 import { tf } from '../lib/engine';
-import { attentionRollout } from '../lib/explain/internals/attention';
-import { attentionGrid, attentionHeadView, rolloutMatrix } from '../lib/viz';
+import { attentionOffsets, attentionRollout } from '../lib/explain/internals/attention';
+import { attentionGrid, attentionHeadView, attentionOffsetsTable, rolloutMatrix } from '../lib/viz';
 import { assertNoLeak } from './local-fixtures';
 import { syntheticAttention, syntheticTokens, XSS } from './viz-browser-figures';
 
@@ -104,5 +104,36 @@ describe('rolloutMatrix and the grid of long sentences', () => {
     const small = attentionGrid(syntheticAttention(8), { tokens: syntheticTokens(8) });
     assert.strictEqual((String(small.bundle['image/svg+xml']).match(/<title>/g) ?? []).length, 2 * 4 * 64);
     assert.ok(!String(small.bundle['image/svg+xml']).includes(XSS));
+  });
+});
+
+describe('attentionGrid of per-layer tensors, attentionOffsetsTable', () => {
+  it("takes the tiny BERT's per-layer [1, heads, t, t] tensors like one [layers, heads, t, t] array, without leaking", () => {
+    const att = syntheticAttention(5, 3, 2);
+    const tensors = att.map((a) => tf.tensor4d([a]));
+    try {
+      const f = assertNoLeak(() => attentionGrid(tensors, { tokens: ['a', 'b', 'c', 'd', 'e'] }));
+      const noIds = (x: unknown) => String(x).replace(/id="g[a-z0-9]+"|url\(#g[a-z0-9]+\)/g, '');
+      assert.strictEqual(noIds(f.bundle['image/svg+xml']), noIds(attentionGrid(att, { tokens: ['a', 'b', 'c', 'd', 'e'] }).bundle['image/svg+xml']), 'same picture');
+      assert.deepStrictEqual([f.info?.layers, f.info?.heads, f.info?.queries], [3, 2, 5]);
+      const batch = tf.tensor4d([att[0], att[0]]);
+      assert.throws(() => attentionGrid([batch]), /attentionGrid: weights\[0\] must be one layer's \[heads, queries, keys\] or \[1, heads, queries, keys\] \(one sentence: slice a batch first\); got shape \[2, 2, 5, 5\]/);
+      batch.dispose();
+    } finally {
+      tf.dispose(tensors);
+    }
+  });
+
+  it('attentionOffsetsTable: one row per layer × head, the uniform baseline last', () => {
+    const o = attentionOffsets([syntheticAttention(6, 2, 4), syntheticAttention(9, 2, 4)]);
+    const f = attentionOffsetsTable(o, { layerNames: ['first', XSS] });
+    assert.strictEqual(f.info?.rows, 2 * 4 + 1);
+    const text = String(f.bundle['text/plain']);
+    assert.match(text, /2 sentences of 6–9 tokens/);
+    assert.match(text, /uniform attention \(baseline\)/);
+    assert.ok(text.includes(o.uniform.previous.toFixed(3)));
+    assert.ok(text.includes(o.shares.previous[1][0].toFixed(3)));
+    assert.ok(!String(f.bundle['text/html']).includes(XSS));
+    assert.throws(() => attentionOffsetsTable(o, { layerNames: ['x'] }), /attentionOffsetsTable: options\.layerNames has 1 names but the offsets have 2 layers/);
   });
 });

@@ -142,18 +142,37 @@ export function attentionMatrix(weights: MatrixInput, options: AttentionMatrixOp
   };
 }
 
+/** Per-layer tensors ([1, heads, q, k] as the tiny BERT returns them, or [heads, q, k]) → one [layers, heads, q, k] array. */
+function readLayers(layers: readonly tf.Tensor[]): { shape: number[]; data: Float32Array } {
+  const read = layers.map((t, l) => {
+    const r = readArray(t, `attentionGrid: weights[${l}]`);
+    const shape = r.shape.length === 4 && r.shape[0] === 1 ? r.shape.slice(1) : r.shape;
+    if (shape.length !== 3) throw new Error(`attentionGrid: weights[${l}] must be one layer's [heads, queries, keys] or [1, heads, queries, keys] (one sentence: slice a batch first); got shape ${shapeText(r.shape)}`);
+    return { shape, data: r.data };
+  });
+  read.forEach((r, l) => {
+    if (shapeText(r.shape) !== shapeText(read[0].shape)) throw new Error(`attentionGrid: weights[${l}] has shape ${shapeText(r.shape)} but weights[0] has ${shapeText(read[0].shape)}; every layer must have the same heads and tokens`);
+  });
+  const data = new Float32Array(read.length * read[0].data.length);
+  read.forEach((r, l) => data.set(r.data, l * r.data.length));
+  return { shape: [read.length, ...read[0].shape], data };
+}
+
 /**
  * The layer × head grid of attention matrices: `weights` is [layers, heads, queries, keys] (or
- * [heads, queries, keys] for one layer). One shared colour scale; hover a cell for its tokens
- * and value.
+ * [heads, queries, keys] for one layer), or the tiny BERT's `forward(ids).attention` (one
+ * [1, heads, t, t] tensor per layer). One shared colour scale; hover a cell for its tokens and
+ * value (matrices over 32 × 32 are drawn as one PNG each, without per-cell hover).
  *
  * @example
  * ```ts
  * show(attentionGrid(allWeights, { tokens }));
  * ```
  */
-export function attentionGrid(weights: tf.Tensor | NumberGrid, options: AttentionGridOptions = {}): Figure {
-  const { shape: raw, data } = readArray(weights, 'attentionGrid: weights');
+export function attentionGrid(weights: tf.Tensor | NumberGrid | readonly tf.Tensor[], options: AttentionGridOptions = {}): Figure {
+  const list = weights as readonly unknown[];
+  const perLayer = Array.isArray(list) && list.length > 0 && list.every((w) => w instanceof tf.Tensor);
+  const { shape: raw, data } = perLayer ? readLayers(list as tf.Tensor[]) : readArray(weights as tf.Tensor | NumberGrid, 'attentionGrid: weights');
   const shape = raw.length === 3 ? [1, ...raw] : raw;
   if (shape.length !== 4) throw new Error(`attentionGrid: weights must be [layers, heads, queries, keys] or [heads, queries, keys]; got shape ${shapeText(raw)}`);
   const [L, H, Q, K] = shape;
