@@ -94,6 +94,16 @@ describe('rolloutMatrix and the grid of long sentences', () => {
     assert.match(String(rolloutMatrix(attentionRollout(att, { heads: 'max' }), {}).bundle['text/plain']), /heads max/);
   });
 
+  it('rolloutMatrix of a 256-token sentence: one PNG of 4-px cells (1024 px), every 3rd token labelled', () => {
+    const f = rolloutMatrix(syntheticAttention(256), { tokens: syntheticTokens(256) });
+    const svg = String(f.bundle['image/svg+xml']);
+    assert.strictEqual(f.info?.raster, true);
+    assert.strictEqual((svg.match(/<image [^>]*width="1024" height="1024"/g) ?? []).length, 1);
+    assert.strictEqual((svg.match(/<title>\d+: /g) ?? []).length, 2 * Math.ceil(256 / 3));
+    assert.match(svg, /every 3rd token labelled/);
+    assert.ok(svg.length < 300e3, `${svg.length} bytes`);
+  });
+
   it('the grid of a 64-token sentence draws each matrix as one PNG (73 kB, not 3.8 MB of rects); small grids keep per-cell hover', () => {
     const f = attentionGrid(syntheticAttention(64), { tokens: syntheticTokens(64) });
     const svg = String(f.bundle['image/svg+xml']);
