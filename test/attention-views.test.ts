@@ -65,6 +65,9 @@ describe('attentionHeadView', () => {
   it('names both counts when the tokens do not match the attention, and other bad options', () => {
     const att = [[eye(4), eye(4)]];
     assert.throws(() => attentionHeadView(att, { tokens: ['a', 'b', 'c'] }), /attentionHeadView: options\.tokens has 3 tokens but the attention has shape \[1 layers, 2 heads, 4, 4\]; expected one token per position \(4\)/);
+    // a padded sentence: cut to its tokens with options.length (padding keys masked, so rows still sum to 1)
+    const padded = [[[[1, 0, 0, 0], [0, 1, 0, 0], [0, 1, 0, 0], [0, 1, 0, 0]]]];
+    assert.strictEqual(attentionHeadView(padded, { tokens: ['a', 'b'], length: 2 }).info?.staticLines, 2);
     assert.throws(() => attentionHeadView(att, {} as { tokens: string[] }), /options\.tokens has no tokens/);
     assert.throws(() => attentionHeadView(att, { tokens: ['a', 'b', 'c', 'd'], layerNames: ['x', 'y'] }), /options\.layerNames has 2 names .* one per layer \(1\)/);
     assert.throws(() => attentionHeadView(att, { tokens: ['a', 'b', 'c', 'd'], heads: [2] }), /options\.heads must list head indices in 0\.\.1; got 2/);
