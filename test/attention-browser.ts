@@ -3,11 +3,14 @@
  * viz-browser-figures.ts's figures): the 256-token head view draws within {@link HEAD_VIEW_DRAW_MS},
  * selecting heads and layers and hovering a token change exactly the lines they should (counted from
  * the same synthetic attention here), another head view on the page is untouched, the 64-token grid
- * shows its 8 matrices; with JavaScript off the head view's static SVG is there and the controls are not.
+ * shows its 8 matrices, one figure shown twice binds each copy to its own script; with JavaScript off the head view's static SVG is there and the controls are not.
  */
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
-import { syntheticAttention } from './viz-browser-figures';
+import { attentionHeadView } from '../lib/viz';
+import { syntheticAttention, syntheticTokens } from './viz-browser-figures';
 
 /** Budget for one redraw of the 256-token head view (2 layers × 4 heads), measured in the page by its script. Generous: the machine is shared. */
 export const HEAD_VIEW_DRAW_MS = 250;
@@ -99,6 +102,29 @@ export async function headViewChecks(browser: Browser, file: string): Promise<vo
     console.log(`      head view ${T} tokens: page load ${loadMs} ms (all figures), first draw ${first.drawMs} ms, layer switch ${layer1.drawMs} ms (shared machine)`);
   } finally {
     await page.close();
+  }
+
+  // the same figure shown twice (same id twice): each copy is bound to its own script
+  const twice = path.join(path.dirname(file), 'head-view-twice.html');
+  const f = attentionHeadView(syntheticAttention(8), { tokens: syntheticTokens(8) });
+  fs.writeFileSync(twice, `<!doctype html><html><head><meta charset="utf-8"></head><body>${[f, f].map((x) => `<div class="output">${x.bundle['text/html']}</div>`).join('')}</body></html>`);
+  const page3 = await browser.newPage();
+  try {
+    const errors: string[] = [];
+    page3.on('pageerror', (e) => errors.push(e.message));
+    await page3.goto(`file://${twice}`, { waitUntil: 'load' });
+    const lines = () => page3.evaluate(() => Array.from(document.querySelectorAll('.xai-headview')).map((r) => r.getAttribute('data-lines')));
+    const all = await lines();
+    assert.strictEqual(all.length, 2);
+    assert.ok(all.every((n) => Number(n) > 0), `both copies drawn: ${all}`);
+    await page3.locator('.xai-headview').nth(1).locator('.xai-hv-head[data-h="0"]').dblclick();
+    const after = await lines();
+    assert.strictEqual(after[0], all[0], 'the first copy did not change');
+    assert.notStrictEqual(after[1], all[1], 'the second copy changed');
+    assert.deepStrictEqual(errors, []);
+  } finally {
+    await page3.close();
+    fs.rmSync(twice, { force: true });
   }
 
   const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1100, height: 900 } });
