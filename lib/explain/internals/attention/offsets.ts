@@ -10,6 +10,7 @@ import { readAttention, type AttentionLayers, type AttentionWeights, type ReadAt
 
 /** The positions measured. */
 export const OFFSET_TARGETS = ['previous', 'next', 'self', 'first', 'last'] as const;
+/** One of {@link OFFSET_TARGETS}: previous (offset −1), next (+1), self, first ([CLS]), last ([SEP]). */
 export type OffsetTarget = (typeof OFFSET_TARGETS)[number];
 
 /** Share of attention per [layer][head] for each target. */
