@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import { tf } from '../lib/engine';
 import { seededRandom } from '../lib/data';
-import { attentionOffsets, attentionRollout } from '../lib/explain/internals/attention';
+import { attentionOffsets, attentionRollout, sentenceAttention } from '../lib/explain/internals/attention';
 import { assertNoLeak } from './local-fixtures';
 
 const eye = (t: number) => Array.from({ length: t }, (_, i) => Array.from({ length: t }, (_, j) => (i === j ? 1 : 0)));
@@ -167,5 +167,38 @@ describe('attentionOffsets', () => {
     assert.throws(() => attentionOffsets([]), /attentionOffsets: sentences must be a non-empty array/);
     assert.throws(() => attentionOffsets([sentence(3), [[eye(3)]]]), /attentionOffsets: sentences\[1\] has 1 layers × 1 heads but sentences\[0\] has 2 × 2/);
     assert.throws(() => attentionOffsets([[[[[0.5, 0.6], [0, 1]]]]]), /attentionOffsets: sentences\[0\]: every attention row must sum to 1/);
+  });
+});
+
+describe('sentenceAttention (a padded batch) and options.length', () => {
+  /** Sentence attention padded to T: keys beyond n get 0 (masked), padding queries attend uniformly to the n tokens. */
+  const pad = (a: number[][][][], T: number) =>
+    a.map((layer) => layer.map((head) => Array.from({ length: T }, (_, i) => Array.from({ length: T }, (_, j) => (j >= head.length ? 0 : i < head.length ? head[i][j] : 1 / head.length)))));
+
+  it('splits a [b, heads, T, T] batch per layer into sentences cut to their lengths: same offsets and rollout as unpadded', () => {
+    const rand = seededRandom(5);
+    const a = Array.from({ length: 2 }, () => randomAttention(rand, 3, 6));
+    const b = Array.from({ length: 2 }, () => randomAttention(rand, 3, 4));
+    const pb = pad(b, 6);
+    const batch = [0, 1].map((l) => tf.tensor4d([a[l], pb[l]]));
+    try {
+      const s = assertNoLeak(() => sentenceAttention(batch, [6, 4]));
+      assert.deepStrictEqual(s.map((w) => [w.layers, w.heads, w.tokens]), [[2, 3, 6], [2, 3, 4]]);
+      const o = attentionOffsets(s);
+      const ref = attentionOffsets([a, b]);
+      for (const k of ['previous', 'next', 'self', 'first', 'last'] as const) {
+        close(o.shares[k], ref.shares[k], 1e-6, k);
+        assert.strictEqual(o.uniform[k], ref.uniform[k]);
+      }
+      close(attentionRollout(s[1]).weights, attentionRollout(b).weights, 1e-6);
+      close(attentionRollout(batch, { example: 1, length: 4 }).weights, attentionRollout(b).weights, 1e-6);
+      close(attentionRollout(pb, { length: 4 }).weights, attentionRollout(b).weights, 1e-12);
+      assert.throws(() => sentenceAttention(batch, [6]), /sentenceAttention: lengths must have one entry per sentence of the batch \(2\); got 1/);
+      assert.throws(() => sentenceAttention(batch, [6, 7]), /sentenceAttention: lengths\[1\]: options\.length must be an integer in 1\.\.6/);
+      assert.throws(() => sentenceAttention([a[0]] as never), /sentenceAttention: attention must be a non-empty array of \[batch, heads, t, t\] tensors/);
+      assert.throws(() => attentionRollout(pb, { length: 0 }), /attentionRollout: options\.length must be an integer in 1\.\.6/);
+    } finally {
+      tf.dispose(batch);
+    }
   });
 });

@@ -1,8 +1,8 @@
 /** The head view, the rollout matrix and the grid's large-input form (lib/viz/attention*.ts), on synthetic attention. */
 import * as assert from 'assert';
 import { tf } from '../lib/engine';
-import { attentionRollout } from '../lib/explain/internals/attention';
-import { attentionGrid, attentionHeadView, rolloutMatrix } from '../lib/viz';
+import { attentionOffsets, attentionRollout } from '../lib/explain/internals/attention';
+import { attentionGrid, attentionHeadView, attentionOffsetsTable, rolloutMatrix } from '../lib/viz';
 import { assertNoLeak } from './local-fixtures';
 import { syntheticAttention, syntheticTokens, XSS } from './viz-browser-figures';
 
@@ -65,6 +65,9 @@ describe('attentionHeadView', () => {
   it('names both counts when the tokens do not match the attention, and other bad options', () => {
     const att = [[eye(4), eye(4)]];
     assert.throws(() => attentionHeadView(att, { tokens: ['a', 'b', 'c'] }), /attentionHeadView: options\.tokens has 3 tokens but the attention has shape \[1 layers, 2 heads, 4, 4\]; expected one token per position \(4\)/);
+    // a padded sentence: cut to its tokens with options.length (padding keys masked, so rows still sum to 1)
+    const padded = [[[[1, 0, 0, 0], [0, 1, 0, 0], [0, 1, 0, 0], [0, 1, 0, 0]]]];
+    assert.strictEqual(attentionHeadView(padded, { tokens: ['a', 'b'], length: 2 }).info?.staticLines, 2);
     assert.throws(() => attentionHeadView(att, {} as { tokens: string[] }), /options\.tokens has no tokens/);
     assert.throws(() => attentionHeadView(att, { tokens: ['a', 'b', 'c', 'd'], layerNames: ['x', 'y'] }), /options\.layerNames has 2 names .* one per layer \(1\)/);
     assert.throws(() => attentionHeadView(att, { tokens: ['a', 'b', 'c', 'd'], heads: [2] }), /options\.heads must list head indices in 0\.\.1; got 2/);
@@ -94,6 +97,16 @@ describe('rolloutMatrix and the grid of long sentences', () => {
     assert.match(String(rolloutMatrix(attentionRollout(att, { heads: 'max' }), {}).bundle['text/plain']), /heads max/);
   });
 
+  it('rolloutMatrix of a 256-token sentence: one PNG of 4-px cells (1024 px), every 3rd token labelled', () => {
+    const f = rolloutMatrix(syntheticAttention(256), { tokens: syntheticTokens(256) });
+    const svg = String(f.bundle['image/svg+xml']);
+    assert.strictEqual(f.info?.raster, true);
+    assert.strictEqual((svg.match(/<image [^>]*width="1024" height="1024"/g) ?? []).length, 1);
+    assert.strictEqual((svg.match(/<title>\d+: /g) ?? []).length, 2 * Math.ceil(256 / 3));
+    assert.match(svg, /every 3rd token labelled/);
+    assert.ok(svg.length < 300e3, `${svg.length} bytes`);
+  });
+
   it('the grid of a 64-token sentence draws each matrix as one PNG (73 kB, not 3.8 MB of rects); small grids keep per-cell hover', () => {
     const f = attentionGrid(syntheticAttention(64), { tokens: syntheticTokens(64) });
     const svg = String(f.bundle['image/svg+xml']);
@@ -104,5 +117,36 @@ describe('rolloutMatrix and the grid of long sentences', () => {
     const small = attentionGrid(syntheticAttention(8), { tokens: syntheticTokens(8) });
     assert.strictEqual((String(small.bundle['image/svg+xml']).match(/<title>/g) ?? []).length, 2 * 4 * 64);
     assert.ok(!String(small.bundle['image/svg+xml']).includes(XSS));
+  });
+});
+
+describe('attentionGrid of per-layer tensors, attentionOffsetsTable', () => {
+  it("takes the tiny BERT's per-layer [1, heads, t, t] tensors like one [layers, heads, t, t] array, without leaking", () => {
+    const att = syntheticAttention(5, 3, 2);
+    const tensors = att.map((a) => tf.tensor4d([a]));
+    try {
+      const f = assertNoLeak(() => attentionGrid(tensors, { tokens: ['a', 'b', 'c', 'd', 'e'] }));
+      const noIds = (x: unknown) => String(x).replace(/id="g[a-z0-9]+"|url\(#g[a-z0-9]+\)/g, '');
+      assert.strictEqual(noIds(f.bundle['image/svg+xml']), noIds(attentionGrid(att, { tokens: ['a', 'b', 'c', 'd', 'e'] }).bundle['image/svg+xml']), 'same picture');
+      assert.deepStrictEqual([f.info?.layers, f.info?.heads, f.info?.queries], [3, 2, 5]);
+      const batch = tf.tensor4d([att[0], att[0]]);
+      assert.throws(() => attentionGrid([batch]), /attentionGrid: weights\[0\] must be one layer's \[heads, queries, keys\] or \[1, heads, queries, keys\] \(one sentence: slice a batch first\); got shape \[2, 2, 5, 5\]/);
+      batch.dispose();
+    } finally {
+      tf.dispose(tensors);
+    }
+  });
+
+  it('attentionOffsetsTable: one row per layer × head, the uniform baseline last', () => {
+    const o = attentionOffsets([syntheticAttention(6, 2, 4), syntheticAttention(9, 2, 4)]);
+    const f = attentionOffsetsTable(o, { layerNames: ['first', XSS] });
+    assert.strictEqual(f.info?.rows, 2 * 4 + 1);
+    const text = String(f.bundle['text/plain']);
+    assert.match(text, /2 sentences of 6–9 tokens/);
+    assert.match(text, /uniform attention \(baseline\)/);
+    assert.ok(text.includes(o.uniform.previous.toFixed(3)));
+    assert.ok(text.includes(o.shares.previous[1][0].toFixed(3)));
+    assert.ok(!String(f.bundle['text/html']).includes(XSS));
+    assert.throws(() => attentionOffsetsTable(o, { layerNames: ['x'] }), /attentionOffsetsTable: options\.layerNames has 1 names but the offsets have 2 layers/);
   });
 });

@@ -88,5 +88,6 @@ export function browserFigures(): Figure[] {
     viz.table([{ name: XSS, value: 1 }], { title: XSS }),
     viz.confusionMatrix([[1, 0], [0, 1]], { classNames: [XSS, 'b'] }),
     viz.probeTable({ [XSS]: { task: 0.5 } }),
+    ...attentionFigures(),
   ];
 }

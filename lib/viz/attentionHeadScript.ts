@@ -1,6 +1,7 @@
 /**
  * The inline script of {@link attentionHeadView} (lib/viz/attentionHeadView.ts): it finds its own
- * figure by id (so two head views on a page never touch each other), shows the controls (hidden
+ * figure (the element right before it, checked by its unique id, so two head views on a page, or
+ * one shown twice, never touch each other), shows the controls (hidden
  * without JavaScript, where the static lines stay), decodes one layer × head of thresholded
  * weights only when it is first drawn, and redraws the lines on a layer change, a head click or a
  * token hover. Lines are batched into one `<path>` per head and opacity level, so a 256-token
@@ -30,8 +31,11 @@ export interface HeadViewData {
 export function headViewScript(data: HeadViewData): string {
   return `<script type="text/javascript">(function () {
   var D = ${scriptJson(data)};
-  var root = document.getElementById(D.id);
-  if (!root) return;
+  // the figure right before this script (a figure shown twice has its id twice), else by id; bound once
+  var me = document.currentScript, root = me && me.previousElementSibling;
+  if (!root || root.id !== D.id) root = document.getElementById(D.id);
+  if (!root || root.getAttribute('data-xai-bound')) return;
+  root.setAttribute('data-xai-bound', '1');
   var g = root.querySelector('.xai-hv-lines');
   var sel = root.querySelector('.xai-hv-layer');
   var caption = root.querySelector('.xai-hv-caption');

@@ -14,7 +14,7 @@
 import { randomUUID } from 'crypto';
 import type { Figure } from '../display/figure';
 import { escapeHtml } from '../display/escape';
-import { attentionRollout, readAttention, type AttentionLayers, type AttentionRollout, type AttentionWeights } from '../explain/internals/attention';
+import { attentionRollout, isAttentionWeights, readAttention, type AttentionLayers, type AttentionRollout, type AttentionWeights } from '../explain/internals/attention';
 import { attentionMatrix, type AttentionMatrixOptions } from './attention';
 import { headViewScript } from './attentionHeadScript';
 import { classColor } from './colormap';
@@ -35,6 +35,8 @@ export interface AttentionHeadViewOptions {
   threshold?: number;
   /** Which sentence of a batch ([b, heads, t, t] with b > 1). */
   example?: number;
+  /** Keep the first `length` tokens (cut a padded sentence to its tokens). */
+  length?: number;
   title?: string;
 }
 
@@ -42,7 +44,7 @@ const LEVELS = 32;
 const clip = (t: string, n = 16) => (t.length > n ? t.slice(0, n - 1) + '…' : t);
 
 function isRollout(x: unknown): x is AttentionRollout {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) && Array.isArray((x as AttentionRollout).weights) && typeof (x as AttentionRollout).layers === 'number';
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && !isAttentionWeights(x) && Array.isArray((x as AttentionRollout).weights) && typeof (x as AttentionRollout).layers === 'number';
 }
 
 /** Entries ≥ threshold of one layer × head: base64 of (i: u16, j: u16, round(w·255): u8), and their mass. */
@@ -84,10 +86,10 @@ function sparse(w: AttentionWeights, l: number, h: number, thr: number): { b64: 
  * show(attentionHeadView(attentionRollout(attention), { tokens }));   // the rollout as lines
  * ```
  */
-export function attentionHeadView(attention: AttentionLayers | AttentionRollout, options: AttentionHeadViewOptions): Figure {
+export function attentionHeadView(attention: AttentionLayers | AttentionWeights | AttentionRollout, options: AttentionHeadViewOptions): Figure {
   const fn = 'attentionHeadView';
   const rollout = isRollout(attention);
-  const w = readAttention(fn, rollout ? [[attention.weights]] : attention, { example: options?.example });
+  const w = readAttention(fn, rollout ? [[attention.weights]] : attention, { example: options?.example, length: options?.length });
   const T = w.tokens;
   const shape = `[${w.layers} layers, ${w.heads} heads, ${T}, ${T}]`;
   if (!options || !Array.isArray(options.tokens) || options.tokens.length !== T) {
@@ -187,7 +189,7 @@ export function attentionHeadView(attention: AttentionLayers | AttentionRollout,
  * show(rolloutMatrix(bert.forward(ids).attention, { tokens }));
  * ```
  */
-export function rolloutMatrix(attention: AttentionLayers | AttentionRollout, options: Omit<AttentionMatrixOptions, 'layer' | 'head'> = {}): Figure {
+export function rolloutMatrix(attention: AttentionLayers | AttentionWeights | AttentionRollout, options: Omit<AttentionMatrixOptions, 'layer' | 'head'> = {}): Figure {
   const r = isRollout(attention) ? attention : attentionRollout(attention);
   const title = options.title ?? `attention rollout (Abnar & Zuidema 2020): ${r.layers} layer${r.layers === 1 ? '' : 's'}, heads ${r.heads}, residual ${r.residual}`;
   const f = attentionMatrix(r.weights, { ...options, title });

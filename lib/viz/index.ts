@@ -15,6 +15,7 @@ export { linePlot, type LinePlotOptions, type LineSeries } from './linePlot';
 export { barChart, type BarChartOptions } from './barChart';
 export { attentionMatrix, attentionGrid, type AttentionMatrixOptions, type AttentionGridOptions } from './attention';
 export { attentionHeadView, rolloutMatrix, type AttentionHeadViewOptions } from './attentionHeadView';
+export { attentionOffsetsTable, type AttentionOffsetsTableOptions } from './attentionOffsets';
 export { table, type TableOptions } from './table';
 export { probeTable, type ProbeTableOptions } from './probeTable';
 export { confusionMatrix, type ConfusionMatrixOptions } from './confusionMatrix';

@@ -6,10 +6,11 @@
  * sentences, and reported beside what uniform attention (1/t to each of a sentence's t tokens)
  * would put there for the same sentence lengths.
  */
-import { readAttention, type AttentionLayers, type ReadAttentionOptions } from './weights';
+import { readAttention, type AttentionLayers, type AttentionWeights, type ReadAttentionOptions } from './weights';
 
 /** The positions measured. */
 export const OFFSET_TARGETS = ['previous', 'next', 'self', 'first', 'last'] as const;
+/** One of {@link OFFSET_TARGETS}: previous (offset −1), next (+1), self, first ([CLS]), last ([SEP]). */
 export type OffsetTarget = (typeof OFFSET_TARGETS)[number];
 
 /** Share of attention per [layer][head] for each target. */
@@ -64,8 +65,9 @@ function keyOf(target: OffsetTarget, i: number, t: number): number {
  * arXiv:1906.04341 — pooled over all query tokens of `sentences` (queries without a previous or
  * next token are left out of those two). Beside each, the uniform-attention baseline for the same
  * lengths: `Σ_s (t_s − 1)/t_s / Σ_s (t_s − 1)` at ±1, `Σ_s 1 / S` … (each token gets 1/t).
- * `sentences`: per sentence its attention, one [heads, t, t] (or [1, heads, t, t]) per layer;
- * lengths may differ, layers and heads may not.
+ * `sentences`: per sentence its attention, one [heads, t, t] (or [1, heads, t, t]) per layer, or
+ * what `sentenceAttention(batchAttention, lengths)` returns for a padded batch; lengths may differ,
+ * layers and heads may not.
  *
  * @example
  * ```ts
@@ -76,7 +78,7 @@ function keyOf(target: OffsetTarget, i: number, t: number): number {
  * o.best.next;               // { layer, head, share } of the strongest next-token head
  * ```
  */
-export function attentionOffsets(sentences: readonly AttentionLayers[], options: OffsetOptions = {}): AttentionOffsets {
+export function attentionOffsets(sentences: readonly (AttentionLayers | AttentionWeights)[], options: OffsetOptions = {}): AttentionOffsets {
   const fn = 'attentionOffsets';
   if (!Array.isArray(sentences) || sentences.length === 0) {
     throw new Error(`${fn}: sentences must be a non-empty array with, per sentence, one attention entry per layer; got ${Array.isArray(sentences) ? 'an empty array' : typeof sentences}`);

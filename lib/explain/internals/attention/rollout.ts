@@ -8,7 +8,7 @@
  * token i at the top layer draws from each input token; every row sums to 1.
  */
 import { checkChoice } from '../../../checks';
-import { readAttention, type AttentionLayers, type ReadAttentionOptions } from './weights';
+import { readAttention, type AttentionLayers, type AttentionWeights, type ReadAttentionOptions } from './weights';
 
 /** How the heads of a layer are fused: their mean (the paper), their elementwise max, or one head. */
 export type HeadFusion = 'mean' | 'max' | number;
@@ -85,7 +85,7 @@ function matmul(A: Float64Array, B: Float64Array, T: number): Float64Array {
  * const fromCls = r.weights[0];                       // what [CLS] at the top draws from each input token
  * ```
  */
-export function attentionRollout(attention: AttentionLayers, options: RolloutOptions = {}): AttentionRollout {
+export function attentionRollout(attention: AttentionLayers | AttentionWeights, options: RolloutOptions = {}): AttentionRollout {
   const fn = 'attentionRollout';
   const w = readAttention(fn, attention, options);
   const fusion = options.heads ?? 'mean';
