@@ -63,12 +63,14 @@ export function encoderBlock(
   heads: number,
   activation: FeedForwardActivation = 'relu',
   replaceAttention?: (weights: tf.Tensor4D) => tf.Tensor4D,
+  normFirst = false,
 ): { states: tf.Tensor3D; attention: tf.Tensor4D } {
   return tf.tidy(() => {
     const [b, t, d] = x.shape;
     const dh = d / heads;
     const x2 = x.reshape([b * t, d]);
-    const qkv = tf.add(tf.matMul(x2, w.inProj), w.inBias);
+    const a0 = normFirst ? layerNorm(x2, w.norm1Gamma, w.norm1Beta) : x2;
+    const qkv = tf.add(tf.matMul(a0, w.inProj), w.inBias);
     const split = (i: number) => qkv.slice([0, i * d], [b * t, d]).reshape([b, t, heads, dh]).transpose([0, 2, 1, 3]);
     const [q, k, v] = [split(0), split(1), split(2)];
     let scores = tf.matMul(q, k, false, true).mul(1 / Math.sqrt(dh));
@@ -76,10 +78,12 @@ export function encoderBlock(
     let p = tf.softmax(scores) as tf.Tensor4D;
     if (replaceAttention) p = replaceAttention(p);
     const att = tf.matMul(p, v).transpose([0, 2, 1, 3]).reshape([b * t, d]);
-    const y1 = layerNorm(x2.add(tf.add(tf.matMul(att, w.outProj), w.outBias)), w.norm1Gamma, w.norm1Beta);
-    const pre = tf.add(tf.matMul(y1, w.linear1), w.bias1);
+    const r1 = x2.add(tf.add(tf.matMul(att, w.outProj), w.outBias));
+    const y1 = normFirst ? r1 : layerNorm(r1, w.norm1Gamma, w.norm1Beta);
+    const pre = tf.add(tf.matMul(normFirst ? layerNorm(y1, w.norm2Gamma, w.norm2Beta) : y1, w.linear1), w.bias1);
     const hidden = activation === 'gelu' ? gelu(pre) : tf.relu(pre);
-    const y2 = layerNorm(y1.add(tf.add(tf.matMul(hidden, w.linear2), w.bias2)), w.norm2Gamma, w.norm2Beta);
+    const r2 = y1.add(tf.add(tf.matMul(hidden, w.linear2), w.bias2));
+    const y2 = normFirst ? r2 : layerNorm(r2, w.norm2Gamma, w.norm2Beta);
     return { states: y2.reshape([b, t, d]) as tf.Tensor3D, attention: p };
   });
 }
@@ -90,6 +94,8 @@ export interface EncoderLayerArgs {
   /** Width of the feed-forward layer. */
   ff: number;
   activation?: FeedForwardActivation;
+  /** Pre-norm block (Xiong et al. 2020, arXiv:2002.04745): x + MHA(LN(x)), x + FF(LN(x)); default false (post-norm, as the original and PyTorch's default). */
+  normFirst?: boolean;
   name?: string;
   trainable?: boolean;
 }
@@ -100,6 +106,7 @@ export class EncoderLayer extends tf.layers.Layer {
   readonly heads: number;
   readonly ff: number;
   readonly activation: FeedForwardActivation;
+  readonly normFirst: boolean;
   private w: Record<string, tf.LayerVariable> = {};
   constructor(args: EncoderLayerArgs) {
     super({ name: args.name, trainable: args.trainable });
@@ -108,6 +115,7 @@ export class EncoderLayer extends tf.layers.Layer {
     this.heads = args.heads;
     this.ff = args.ff;
     this.activation = args.activation ?? 'relu';
+    this.normFirst = args.normFirst ?? false;
   }
   build(shape: tf.Shape | tf.Shape[]): void {
     const s = (Array.isArray(shape[0]) ? shape[0] : shape) as number[];
@@ -140,11 +148,11 @@ export class EncoderLayer extends tf.layers.Layer {
   }
   call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor[] {
     const [x, ids] = Array.isArray(inputs) ? inputs : [inputs, undefined];
-    const { states, attention } = encoderBlock(x as tf.Tensor3D, ids as tf.Tensor2D | undefined, this.weightsOf(), this.heads, this.activation);
+    const { states, attention } = encoderBlock(x as tf.Tensor3D, ids as tf.Tensor2D | undefined, this.weightsOf(), this.heads, this.activation, undefined, this.normFirst);
     return [states, attention];
   }
   getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), heads: this.heads, ff: this.ff, activation: this.activation };
+    return { ...super.getConfig(), heads: this.heads, ff: this.ff, activation: this.activation, normFirst: this.normFirst };
   }
 }
 tf.serialization.registerClass(EncoderLayer);

@@ -3,7 +3,9 @@
  * 15% of a sentence's word positions are chosen; of those 80% become [MASK], 10% a random word,
  * 10% stay; the model predicts the original words there. Sentences are batched by length (about
  * `batchTokens` tokens per batch, little padding), and evaluated by masked-word top-1 accuracy
- * beside the unigram baseline (always guessing the most frequent training word).
+ * beside the unigram baseline (always guessing the most frequent training word). Words outside the
+ * vocabulary ([UNK]) are never masked: "an unknown word goes here" is the most frequent answer
+ * and teaches the model nothing about context.
  *
  * @example
  * ```ts
@@ -86,7 +88,7 @@ export function lengthBatches(ids: readonly number[][], batchTokens: number, see
 
 /**
  * Pads the sentences `members` of `ids` to one length and masks them BERT's way with `rnd`:
- * each word position (never [CLS] or padding) is chosen with probability `rate`; a chosen one becomes [MASK]
+ * each in-vocabulary word position (never [CLS], [UNK] or padding) is chosen with probability `rate`; a chosen one becomes [MASK]
  * (80%), a random word (10%) or stays (10%). At least one position per batch is chosen.
  */
 export function maskBatch(ids: readonly number[][], members: readonly number[], vocabSize: number, rnd: () => number, rate = 0.15): MaskedBatch {
@@ -99,7 +101,7 @@ export function maskBatch(ids: readonly number[][], members: readonly number[], 
     for (let j = 0; j < s.length; j++) {
       const id = s[j];
       flat[r * t + j] = id;
-      if (id < FIRST_WORD && id !== 1) continue; // [UNK] is a word position, the others are not
+      if (id < FIRST_WORD) continue; // special tokens, [UNK] included: guessing "unknown word" teaches nothing
       if (rnd() >= rate) continue;
       rows.push(r * t + j);
       labels.push(id);
@@ -108,7 +110,7 @@ export function maskBatch(ids: readonly number[][], members: readonly number[], 
     }
   });
   if (rows.length === 0) {
-    const j = ids[members[0]].length > 1 ? 1 : 0;
+    const j = Math.max(0, ids[members[0]].findIndex((id) => id >= FIRST_WORD));
     rows.push(j);
     labels.push(ids[members[0]][j]);
     flat[j] = MASK;
@@ -185,16 +187,27 @@ export interface MaskedLmEvaluation {
   top5: number;
   /** Share that the unigram baseline (always `unigram`) gets right. */
   unigramTop1: number;
+  /**
+   * With `options.groupOf`: per group (e.g. part of speech) the masked count, top-1 accuracy, and
+   * the share of the group's most frequent masked word — a baseline that knows the group and
+   * always answers its most frequent word.
+   */
+  groups?: Record<string, { masked: number; top1: number; groupUnigramTop1: number }>;
 }
 
 /**
- * Masked-word accuracy on encoded sentences: every word position is masked with probability
- * `rate` (all become [MASK]), deterministically from `seed`; beside it the unigram baseline
- * that always answers `unigram` (the most frequent training word, id 4 for a vocabulary of
- * {@link buildVocabulary}).
+ * Masked-word accuracy on encoded sentences: every in-vocabulary word position ([UNK] is never
+ * a target) is masked with probability `rate` (all become [MASK]), deterministically from
+ * `seed`; beside it the unigram baseline that always answers `unigram` (the most frequent
+ * training word, id 4 for a vocabulary of {@link buildVocabulary}).
  */
-export function evaluateMaskedLm(bert: TinyBert, ids: readonly number[][], options: { seed?: number; rate?: number; unigram?: number; batchTokens?: number } = {}): MaskedLmEvaluation {
-  const { seed = 7, rate = 0.15, unigram = FIRST_WORD, batchTokens = 4096 } = options;
+export function evaluateMaskedLm(
+  bert: TinyBert,
+  ids: readonly number[][],
+  options: { seed?: number; rate?: number; unigram?: number; batchTokens?: number; groupOf?: (sentence: number, position: number) => string | undefined } = {},
+): MaskedLmEvaluation {
+  const { seed = 7, rate = 0.15, unigram = FIRST_WORD, batchTokens = 4096, groupOf } = options;
+  const groups = new Map<string, { masked: number; top1: number; counts: Map<number, number> }>();
   if (!Array.isArray(ids) || ids.length === 0) throw new Error('evaluateMaskedLm: ids must be a non-empty array of encoded sentences');
   const rnd = seededRandom(seed);
   let masked = 0;
@@ -207,12 +220,14 @@ export function evaluateMaskedLm(bert: TinyBert, ids: readonly number[][], optio
     const flat = new Int32Array(members.length * t);
     const rows: number[] = [];
     const labels: number[] = [];
+    const where: [number, number][] = [];
     members.forEach((m, r) => {
       ids[m].forEach((id: number, j: number) => {
         flat[r * t + j] = id;
-        if (j > 0 && rnd() < rate) {
+        if (id >= FIRST_WORD && rnd() < rate) {
           rows.push(r * t + j);
           labels.push(id);
+          where.push([m, j]);
           flat[r * t + j] = MASK;
         }
       });
@@ -226,7 +241,21 @@ export function evaluateMaskedLm(bert: TinyBert, ids: readonly number[][], optio
       if (b[i * 5] === l) top1++;
       for (let k = 0; k < 5; k++) if (b[i * 5 + k] === l) top5++;
       if (l === unigram) uni++;
+      const g = groupOf?.(where[i][0], where[i][1]);
+      if (g !== undefined) {
+        const e = groups.get(g) ?? { masked: 0, top1: 0, counts: new Map<number, number>() };
+        e.masked++;
+        if (b[i * 5] === l) e.top1++;
+        e.counts.set(l, (e.counts.get(l) ?? 0) + 1);
+        groups.set(g, e);
+      }
     });
   }
-  return { masked, top1: top1 / masked, top5: top5 / masked, unigramTop1: uni / masked };
+  const result: MaskedLmEvaluation = { masked, top1: top1 / masked, top5: top5 / masked, unigramTop1: uni / masked };
+  if (groupOf) {
+    result.groups = Object.fromEntries(
+      [...groups.entries()].sort((a, b) => b[1].masked - a[1].masked).map(([g, e]) => [g, { masked: e.masked, top1: e.top1 / e.masked, groupUnigramTop1: Math.max(...e.counts.values()) / e.masked }]),
+    );
+  }
+  return result;
 }

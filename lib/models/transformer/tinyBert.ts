@@ -15,7 +15,7 @@
  * ```
  */
 import { tf } from '../../engine/tf';
-import { EncoderLayer, encoderBlock, type FeedForwardActivation } from './encoderLayer';
+import { EncoderLayer, encoderBlock, type EncoderLayerArgs, type FeedForwardActivation } from './encoderLayer';
 import { PositionEmbedding } from './positionEmbedding';
 
 /** Sizes of a tiny BERT. */
@@ -34,6 +34,8 @@ export interface TinyBertConfig {
   maxLength?: number;
   /** Feed-forward activation; default 'relu'. */
   activation?: FeedForwardActivation;
+  /** Pre-norm blocks (see {@link EncoderLayerArgs.normFirst}); default false. */
+  normFirst?: boolean;
 }
 
 /** Options of {@link TinyBert.forward}. */
@@ -69,7 +71,7 @@ export interface TinyBert {
 function fullConfig(where: string, c: TinyBertConfig): Required<TinyBertConfig> {
   if (c === null || typeof c !== 'object') throw new Error(`${where}: config must be an object like { vocab: 8000 }; got ${c}`);
   const dModel = c.dModel ?? 128;
-  const full = { vocab: c.vocab, dModel, heads: c.heads ?? 4, layers: c.layers ?? 2, ff: c.ff ?? 4 * dModel, maxLength: c.maxLength ?? 64, activation: c.activation ?? 'relu' } as Required<TinyBertConfig>;
+  const full = { vocab: c.vocab, dModel, heads: c.heads ?? 4, layers: c.layers ?? 2, ff: c.ff ?? 4 * dModel, maxLength: c.maxLength ?? 64, activation: c.activation ?? 'relu', normFirst: c.normFirst ?? false } as Required<TinyBertConfig>;
   for (const k of ['vocab', 'dModel', 'heads', 'layers', 'ff', 'maxLength'] as const) {
     if (!Number.isInteger(full[k]) || full[k] < 1) throw new Error(`${where}: config.${k} must be a positive integer; got ${full[k]}`);
   }
@@ -88,7 +90,7 @@ export function tinyBert(config: TinyBertConfig): TinyBert {
   const hidden = [x];
   const attention: tf.SymbolicTensor[] = [];
   for (let i = 0; i < c.layers; i++) {
-    const [s, a] = new EncoderLayer({ heads: c.heads, ff: c.ff, activation: c.activation, name: `encoder_${i + 1}` }).apply([x, ids]) as tf.SymbolicTensor[];
+    const [s, a] = new EncoderLayer({ heads: c.heads, ff: c.ff, activation: c.activation, normFirst: c.normFirst, name: `encoder_${i + 1}` }).apply([x, ids]) as tf.SymbolicTensor[];
     hidden.push((x = s));
     attention.push(a);
   }
@@ -104,7 +106,7 @@ export function tinyBertFrom(network: tf.LayersModel, head: tf.LayersModel): Tin
   const encoders = network.layers.filter((l): l is EncoderLayer => l instanceof EncoderLayer);
   if (encoders.length === 0) throw new Error(`tinyBertFrom: network ${network.name} has no EncoderLayer`);
   const [vocab, dModel] = tokenLayer.getWeights()[0].shape;
-  const config: Required<TinyBertConfig> = { vocab, dModel, heads: encoders[0].heads, layers: encoders.length, ff: encoders[0].ff, maxLength: positions.maxLength, activation: encoders[0].activation };
+  const config: Required<TinyBertConfig> = { vocab, dModel, heads: encoders[0].heads, layers: encoders.length, ff: encoders[0].ff, maxLength: positions.maxLength, activation: encoders[0].activation, normFirst: encoders[0].normFirst };
   const checkIds = (ids: tf.Tensor2D) => {
     if (!(ids instanceof tf.Tensor) || ids.rank !== 2) throw new Error(`tinyBert: ids must be a 2-D int32 tensor [batch, length]; got ${ids instanceof tf.Tensor ? `shape [${ids.shape}]` : typeof ids}`);
     if (ids.shape[1] > config.maxLength) throw new Error(`tinyBert: ids have ${ids.shape[1]} positions but the model's maximum length is ${config.maxLength}; truncate the sentences`);
@@ -126,7 +128,7 @@ export function tinyBertFrom(network: tf.LayersModel, head: tf.LayersModel): Tin
       const attention: tf.Tensor4D[] = [];
       encoders.forEach((layer, i) => {
         const r = replaceAttention?.layer === i ? replaceAttention.replace : undefined;
-        const out = encoderBlock(x, padding ? ids : undefined, layer.weightsOf(), config.heads, config.activation, r);
+        const out = encoderBlock(x, padding ? ids : undefined, layer.weightsOf(), config.heads, config.activation, r, config.normFirst);
         hidden.push((x = out.states));
         attention.push(out.attention);
       });
