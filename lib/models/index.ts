@@ -5,3 +5,4 @@ export * from './courseModel';
 export * from './generators';
 export * from './fusedLstm';
 export { fileLoadHandler, fileSaveHandler, loadSavedModels, cachedModels, type CachedModels, type SavedModels } from './modelCache';
+export * from './speech';
