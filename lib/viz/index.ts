@@ -21,3 +21,5 @@ export { colormap, classColor, NON_FINITE_COLOR, type Colormap, type ColormapNam
 export type { ImageInput, NumberGrid } from './images';
 export type { MatrixInput } from './matrix';
 export type { SignMode } from './valueScale';
+export { spectrogram, type SpectrogramFigureOptions, type SpectrogramInput } from './spectrogram';
+export { audio, type AudioOptions } from './audio';
