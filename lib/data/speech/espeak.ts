@@ -20,8 +20,18 @@ type EspeakModule = (args: { arguments: string[]; print?: (s: string) => void; p
 
 let loaded: Promise<EspeakModule> | undefined;
 
-/** eSpeak-NG's module factory, loaded once; rejects with {@link ESPEAK_MISSING} (prefixed by `where`) when it is not installed. */
-export function loadEspeak(where = 'loadEspeak'): Promise<EspeakModule> {
+/**
+ * eSpeak-NG's module factory, loaded once; rejects with {@link ESPEAK_MISSING} (prefixed by `where`)
+ * when it is not installed. `packageName` is for tests (a name that does not resolve).
+ */
+export function loadEspeak(where = 'loadEspeak', packageName = 'espeak-ng'): Promise<EspeakModule> {
+  if (packageName !== 'espeak-ng') {
+    try {
+      require.resolve(packageName);
+    } catch {
+      return Promise.reject(new Error(`${where}: ${ESPEAK_MISSING}`));
+    }
+  }
   if (!loaded) {
     loaded = (async () => {
       let file: string;
