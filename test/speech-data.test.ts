@@ -62,7 +62,10 @@ describe('speech recognizer layers', () => {
     assert.deepStrictEqual(layers.map((l) => l.sequence.shape), [[3, 78, 40], [3, 78, 32], [3, 39, 48], [3, 20, 64], [3, 20, 64], [3, 20, 64], [3, 20, 64]]);
     const seq = layers[4].sequence;
     const mean = Array.from({ length: 20 }, (_, t) => seq.data[(1 * 20 + t) * 64 + 5]).reduce((a, b) => a + b, 0) / 20;
-    assert.ok(Math.abs(layers[4].pooled.data[64 + 5] - mean) < 1e-5, 'pooled = time average');
+    const sd = Math.sqrt(Array.from({ length: 20 }, (_, t) => (seq.data[(1 * 20 + t) * 64 + 5] - mean) ** 2).reduce((a, b) => a + b, 0) / 20);
+    assert.deepStrictEqual(layers[4].pooled.shape, [3, 128]);
+    assert.ok(Math.abs(layers[4].pooled.data[128 + 5] - mean) < 1e-5, 'pooled: time average first');
+    assert.ok(Math.abs(layers[4].pooled.data[128 + 64 + 5] - sd) < 1e-4, 'then the standard deviation');
     x.dispose();
     model.dispose();
   });

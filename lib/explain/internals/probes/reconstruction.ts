@@ -127,7 +127,7 @@ export async function reconstructionProbe(train: ReconstructionData, test: Recon
   for (let r = 0; r < rows; r++) for (let j = 0; j < m; j++) meanFrame[j] += train.targets.data[r * m + j] / rows;
 
   const init = (shape: number[], k: number) => tf.tidy(() => tf.variable(tf.initializers.glorotUniform({ seed: seed * 10 + k }).apply(shape) as tf.Tensor, true));
-  const weights = [init([width, hidden], 1), tf.variable(tf.zeros([hidden])), init([hidden, m], 2), tf.variable(tf.tensor1d(meanFrame))];
+  const weights = [init([width, hidden], 1), tf.tidy(() => tf.variable(tf.zeros([hidden]), true)), init([hidden, m], 2), tf.tidy(() => tf.variable(tf.tensor1d(meanFrame), true))];
   const forward = (x: tf.Tensor) => tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, weights[0]), weights[1])), weights[2]), weights[3]);
   const optimizer = adam(learningRate);
   const steps = Math.ceil(rows / batchSize);
