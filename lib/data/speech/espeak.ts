@@ -69,19 +69,19 @@ export interface EspeakVoices {
 let voiceList: EspeakVoices | undefined;
 
 /** The languages (`en-us`, `en-gb`, …) and variants (`m3`, `f2`, `Annie`, …) of the installed eSpeak-NG. */
-export async function espeakVoices(): Promise<EspeakVoices> {
+export async function espeakVoices(where = 'espeakVoices'): Promise<EspeakVoices> {
   if (voiceList) return voiceList;
   const parse = (lines: string[]) => lines.slice(1).map((l) => l.trim().split(/\s+/)).filter((c) => c.length >= 5);
   // a language's own name and its aliases ("(en 2)" in the last column: `en` reaches `en-gb`)
-  const langs = parse((await run('espeakVoices', ['--voices'])).out).flatMap((c) => [c[1], ...[...c.slice(5).join(' ').matchAll(/\(([\w-]+) \d+\)/g)].map((m) => m[1])]);
-  const variants = parse((await run('espeakVoices', ['--voices=variant'])).out).map((c) => ({ name: c[4].replace(/^!v\//, ''), gender: (c[2].split('/')[1] ?? '-') as 'M' | 'F' | '-' }));
+  const langs = parse((await run(where, ['--voices'])).out).flatMap((c) => [c[1], ...[...c.slice(5).join(' ').matchAll(/\(([\w-]+) \d+\)/g)].map((m) => m[1])]);
+  const variants = parse((await run(where, ['--voices=variant'])).out).map((c) => ({ name: c[4].replace(/^!v\//, ''), gender: (c[2].split('/')[1] ?? '-') as 'M' | 'F' | '-' }));
   voiceList = { languages: [...new Set(langs)].sort(), variants };
   return voiceList;
 }
 
 /** Throws from `where` naming `voice` and listing the voices when eSpeak-NG does not have it; returns the variant's gender. */
 export async function checkVoice(where: string, voice: string): Promise<'M' | 'F' | '-'> {
-  const v = await espeakVoices();
+  const v = await espeakVoices(where);
   const [lang, variant] = voice.split('+');
   const found = variant === undefined ? undefined : v.variants.find((x) => x.name === variant);
   if (!v.languages.includes(lang) || (variant !== undefined && !found)) {
