@@ -18,9 +18,9 @@ describe('spoken digits (eSpeak-NG)', function () {
   this.timeout(120000);
 
   it('is deterministic from its seed, 16 kHz clips of 0.8 s, every word once per take, genders from the variants', async () => {
-    const a = await spokenDigits({ speakers: two, takes: 1, cacheDir: false });
-    const b = await spokenDigits({ speakers: two, takes: 1, cacheDir: false });
-    const c = await spokenDigits({ speakers: two, takes: 1, cacheDir: false, seed: 1 });
+    const a = await spokenDigits({ speakers: two, takes: 1, cacheDir: false, quiet: true });
+    const b = await spokenDigits({ speakers: two, takes: 1, cacheDir: false, quiet: true });
+    const c = await spokenDigits({ speakers: two, takes: 1, cacheDir: false, seed: 1, quiet: true });
     assert.strictEqual(a.clips.length, 20);
     assert.ok(a.clips.every((x) => x.length === 12800));
     assert.strictEqual(a.rate, 16000);
@@ -35,8 +35,8 @@ describe('spoken digits (eSpeak-NG)', function () {
 
   it('is cached and read back identically', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'digits-'));
-    const a = await spokenDigits({ speakers: two.slice(0, 1), takes: 1, cacheDir: dir });
-    const b = await spokenDigits({ speakers: two.slice(0, 1), takes: 1, cacheDir: dir });
+    const a = await spokenDigits({ speakers: two.slice(0, 1), takes: 1, cacheDir: dir, quiet: true });
+    const b = await spokenDigits({ speakers: two.slice(0, 1), takes: 1, cacheDir: dir, quiet: true });
     assert.deepStrictEqual([a.cached, b.cached], [false, true]);
     a.clips.forEach((x, i) => assert.ok(x.every((v, j) => v === b.clips[i][j])));
     assert.deepStrictEqual(b.word, a.word);
@@ -44,8 +44,8 @@ describe('spoken digits (eSpeak-NG)', function () {
   });
 
   it('names an unknown voice and lists the voices; says how to install eSpeak-NG when it is missing', async () => {
-    await assert.rejects(spokenDigits({ speakers: [{ voice: 'en-us+zz9', pitch: 50, speed: 160 }], cacheDir: false }), /spokenDigits: eSpeak-NG has no voice "en-us\+zz9".*languages: .*en-us.*variants: .*m3/);
-    await assert.rejects(spokenDigits({ speakers: [{ voice: 'xx', pitch: 50, speed: 160 }], cacheDir: false }), /no voice "xx"/);
+    await assert.rejects(spokenDigits({ speakers: [{ voice: 'en-us+zz9', pitch: 50, speed: 160 }], cacheDir: false, quiet: true }), /spokenDigits: eSpeak-NG has no voice "en-us\+zz9".*languages: .*en-us.*variants: .*m3/);
+    await assert.rejects(spokenDigits({ speakers: [{ voice: 'xx', pitch: 50, speed: 160 }], cacheDir: false, quiet: true }), /no voice "xx"/);
     await assert.rejects(spokenDigits({ speakers: [{ voice: 'en-us', pitch: 120, speed: 160 }] }), /spokenDigits: options.speakers\[0\] must be \{ voice: string, pitch: 0..99, speed: 80..450 \}/);
     await assert.rejects(loadEspeak('spokenDigits', 'espeak-ng-that-is-not-installed'), /spokenDigits: eSpeak-NG is not installed: run `npm install espeak-ng`/);
   });

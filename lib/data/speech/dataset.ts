@@ -73,6 +73,8 @@ export interface SpokenDigitsOptions {
   cacheDir?: string | false;
   /** Regenerate even when cached; default false. */
   regenerate?: boolean;
+  /** No progress bar; default false. */
+  quiet?: boolean;
 }
 
 /** One speaker of a {@link SpokenDigits} set. */
@@ -224,7 +226,7 @@ export async function spokenDigits(options: SpokenDigitsOptions = {}): Promise<S
     const g = await checkVoice(where, s.voice);
     genders.push({ ...s, gender: g === 'F' ? 'F' : 'M', heldOut: !!s.heldOut });
   }
-  const bar = progress({ label: `${where}: synthesizing with eSpeak-NG`, total: speakers.length });
+  const bar = progress({ label: `${where}: synthesizing with eSpeak-NG`, total: speakers.length, enabled: !options.quiet });
   let data: Awaited<ReturnType<typeof generate>>;
   try {
     data = await generate(speakers, takes, seconds, seed, (s) => {
