@@ -23,7 +23,7 @@ import { seededRandom, permutation } from '../permutation';
 import { checkInteger } from '../../checks';
 import { checkVoice, espeakSynthesize } from './espeak';
 import { resample } from './resample';
-import { Audio } from './wav';
+import { Audio, atRate } from './wav';
 import { progress } from '../../display/progress';
 import { throwIfInterrupted } from '../../display/interrupt';
 
@@ -100,8 +100,6 @@ export interface SpokenDigits {
 
 const RATE = 16000;
 const VERSION = 1;
-/** The rate eSpeak-NG writes (checked on every take). */
-const ESPEAK_RATE = 22050;
 
 function energyFrames(x: Float32Array, size: number): Float64Array {
   const e = new Float64Array(Math.floor(x.length / size));
@@ -146,18 +144,17 @@ function place(word: Float32Array, n: number, shift: number, gain: number): Floa
 }
 
 /** One eSpeak call of `items` (word index, pitch %, rate %) separated by 400 ms breaks, cut into words (word by word when the cut fails). */
-async function say(voice: string, pitch: number, speed: number, items: { w: number; pitch: number; rate: number }[]): Promise<{ parts: Float32Array[]; fallback: boolean }> {
+async function say(voice: string, pitch: number, speed: number, items: { w: number; pitch: number; rate: number }[]): Promise<{ parts: Float32Array[]; rate: number; fallback: boolean }> {
   const ssml = '<speak>' + items.map((it) => `<prosody pitch="${it.pitch >= 0 ? '+' : ''}${it.pitch}%" rate="${it.rate}%">${DIGIT_WORDS[it.w]}</prosody><break time="400ms"/>`).join('') + '</speak>';
   const said = await espeakSynthesize(ssml, { voice, pitch, speed, ssml: true });
-  if (said.rate !== ESPEAK_RATE) throw new Error(`spokenDigits: eSpeak-NG wrote audio at ${said.rate} Hz; expected ${ESPEAK_RATE} Hz`);
   const parts = cutAtPauses(said, items.length);
-  if (parts) return { parts, fallback: false };
+  if (parts) return { parts, rate: said.rate, fallback: false };
   const each: Float32Array[] = [];
   for (const it of items) {
-    const a = await espeakSynthesize(`<speak><prosody pitch="${it.pitch >= 0 ? '+' : ''}${it.pitch}%" rate="${it.rate}%">${DIGIT_WORDS[it.w]}</prosody></speak>`, { voice, pitch, speed, ssml: true });
+    const a = atRate('spokenDigits', await espeakSynthesize(`<speak><prosody pitch="${it.pitch >= 0 ? '+' : ''}${it.pitch}%" rate="${it.rate}%">${DIGIT_WORDS[it.w]}</prosody></speak>`, { voice, pitch, speed, ssml: true }), said.rate);
     each.push(cutAtPauses(a, 1)?.[0] ?? a.samples);
   }
-  return { parts: each, fallback: true };
+  return { parts: each, rate: said.rate, fallback: true };
 }
 
 async function generate(speakers: readonly SpeakerSpec[], takes: number, seconds: number, seed: number, onSpeaker: (s: number) => void) {
@@ -179,10 +176,11 @@ async function generate(speakers: readonly SpeakerSpec[], takes: number, seconds
       gains.push(10 ** (((rnd() - 0.5) * 6) / 20));
       for (const w of order) items.push({ w, take: k, pitch: Math.round(takePitch + (rnd() - 0.5) * 12), rate: Math.round(100 * takeRate * (0.94 + 0.12 * rnd())) });
     }
-    const { parts, fallback } = await say(speakers[s].voice, speakers[s].pitch, speakers[s].speed, items);
+    const { parts, rate, fallback } = await say(speakers[s].voice, speakers[s].pitch, speakers[s].speed, items);
     fallbacks += fallback ? 1 : 0;
     items.forEach((it, i) => {
-      const at16k = resample(parts[i], ESPEAK_RATE, RATE);
+      // eSpeak-NG writes 22,050 Hz; whatever it wrote is resampled to 16 kHz
+      const at16k = resample(parts[i], rate, RATE);
       clips.push(place(at16k, n, Math.round((rnd() - 0.5) * 0.08 * RATE), gains[it.take]));
       word.push(it.w);
       speaker.push(s);
