@@ -88,8 +88,10 @@ describe('reconstruction probe', function () {
     const before = tf.memory().numTensors;
     const good = await reconstructionProbe({ features: split(kept, 0, 100), targets: split(targets, 0, 100) }, { features: split(kept, 100, 120), targets: split(targets, 100, 120) }, { context: 0, epochs: 40, batchSize: 128, quiet: true });
     const bad = await reconstructionProbe({ features: split(noise, 0, 100), targets: split(targets, 0, 100) }, { features: split(noise, 100, 120), targets: split(targets, 100, 120) }, { context: 0, epochs: 40, batchSize: 128, quiet: true });
+    const strided = await reconstructionProbe({ features: split(kept, 0, 100), targets: split(targets, 0, 100) }, { features: split(kept, 100, 120), targets: split(targets, 100, 120) }, { context: 0, epochs: 40, batchSize: 128, trainStride: 2, quiet: true });
     assert.strictEqual(tf.memory().numTensors, before);
     assert.ok(good.explainedVariance > 0.9, `kept: ${good.explainedVariance}`);
+    assert.ok(strided.explainedVariance > 0.85, `kept, every second frame: ${strided.explainedVariance}`);
     assert.ok(bad.explainedVariance < 0.1, `unrelated: ${bad.explainedVariance}`);
     assert.deepStrictEqual(good.reconstructions.shape, [20, 10, 6]);
     await assert.rejects(reconstructionProbe({ features: split(kept, 0, 100), targets: split(targets, 0, 90) }, { features: split(kept, 100, 120), targets: split(targets, 100, 120) }), /reconstructionProbe: train.features has 100 sequences but train.targets has 90/);

@@ -46,6 +46,8 @@ export interface ReconstructionOptions {
   batchSize?: number;
   /** Adam's learning rate; default 2e-3. */
   learningRate?: number;
+  /** Train on every `trainStride`-th frame only (neighbouring frames are near copies; 2 halves the time); default 1. */
+  trainStride?: number;
   seed?: number;
   quiet?: boolean;
 }
@@ -106,11 +108,12 @@ export async function reconstructionProbe(train: ReconstructionData, test: Recon
   const where = 'reconstructionProbe';
   check(where, 'train', train);
   check(where, 'test', test, train);
-  const { hidden = 128, context = 2, epochs = 12, batchSize = 512, learningRate = 2e-3, seed = 0, quiet = false } = options;
+  const { hidden = 128, context = 2, epochs = 12, batchSize = 512, learningRate = 2e-3, trainStride = 1, seed = 0, quiet = false } = options;
   checkInteger(where, 'options.hidden', hidden, 1);
   checkInteger(where, 'options.context', context, 0);
   checkInteger(where, 'options.epochs', epochs, 1);
   checkInteger(where, 'options.batchSize', batchSize, 1);
+  checkInteger(where, 'options.trainStride', trainStride, 1);
   const [, frames, m] = train.targets.shape;
   const width = (2 * context + 1) * train.features.shape[2];
   const xTrain = decoderInputs(train.features, frames, context);
@@ -130,7 +133,8 @@ export async function reconstructionProbe(train: ReconstructionData, test: Recon
   const weights = [init([width, hidden], 1), tf.tidy(() => tf.variable(tf.zeros([hidden]), true)), init([hidden, m], 2), tf.tidy(() => tf.variable(tf.tensor1d(meanFrame), true))];
   const forward = (x: tf.Tensor) => tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, weights[0]), weights[1])), weights[2]), weights[3]);
   const optimizer = adam(learningRate);
-  const steps = Math.ceil(rows / batchSize);
+  const used = Int32Array.from({ length: Math.ceil(rows / trainStride) }, (_, k) => k * trainStride);
+  const steps = Math.ceil(used.length / batchSize);
   const bar = progress({ total: epochs * steps, label: 'reconstruction probe', enabled: !quiet, every: steps });
   const rebuild = (x: Float32Array, count: number): Float32Array => {
     const out = new Float32Array(count * m);
@@ -145,10 +149,10 @@ export async function reconstructionProbe(train: ReconstructionData, test: Recon
   const mse = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0) / a.length;
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
-      const order = permutation(rows, seed * 1000 + epoch);
+      const order = permutation(used.length, seed * 1000 + epoch).map((k) => used[k]);
       for (let s = 0; s < steps; s++) {
         await pollInterrupt(where);
-        const idx = order.subarray(s * batchSize, Math.min(rows, (s + 1) * batchSize));
+        const idx = order.subarray(s * batchSize, Math.min(used.length, (s + 1) * batchSize));
         const xb = new Float32Array(idx.length * width);
         const yb = new Float32Array(idx.length * m);
         idx.forEach((r, k) => {
