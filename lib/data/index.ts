@@ -4,3 +4,4 @@ export * from './pixelBox';
 export * from './imageFolder';
 export * from './sprites';
 export * from './text';
+export * from './speech';

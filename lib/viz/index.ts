@@ -24,3 +24,5 @@ export type { ImageInput, NumberGrid } from './images';
 export type { MatrixInput } from './matrix';
 export type { SignMode } from './valueScale';
 export { tokenImportance, type TokenImportanceOptions } from './tokenImportance';
+export { spectrogram, type SpectrogramFigureOptions, type SpectrogramInput } from './spectrogram';
+export { audio, type AudioOptions } from './audio';

@@ -1,3 +1,4 @@
 /** Probes — what does a layer know? — with Hewitt & Liang's control tasks. */
 export * from './probe';
 export * from './controlTask';
+export * from './reconstruction';
