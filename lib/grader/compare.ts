@@ -202,10 +202,10 @@ async function runCheck(spec: TensorCheck): Promise<CheckResult> {
 }
 
 function describeFresh(shape: number[]): string {
-  return shape.length === 0 ? 'a fresh input' : `fresh inputs (result ${shapeText(shape)})`;
+  return shape.length === 0 ? 'a fresh input' : `${shape[0]} fresh inputs (result ${shapeText(shape)})`;
 }
 
 function rule(tol?: Tolerance, sim?: Similarity): string {
-  if (sim) return `(cosine ≥ ${sim.minCosine}, size ratio ${(sim.normRatio ?? [0.8, 1.25]).join('–')})`;
-  return `(atol ${tol?.atol ?? 1e-5}, rtol ${tol?.rtol ?? 1e-3})`;
+  if (sim) return `within cosine ≥ ${sim.minCosine}, size ratio ${(sim.normRatio ?? [0.8, 1.25]).join('–')}`;
+  return `within atol ${tol?.atol ?? 1e-5}, rtol ${tol?.rtol ?? 1e-3}`;
 }
