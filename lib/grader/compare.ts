@@ -149,17 +149,12 @@ export async function checkTensor(spec: TensorCheck): Promise<CheckResult> {
   return spec.quiet ? r : report(r);
 }
 
-async function runCheck(spec: TensorCheck): Promise<CheckResult> {
-  const name = spec.name;
-  const expectedRaw = spec.expected();
-  const expected = readValue(expectedRaw);
-  disposeValue(expectedRaw);
-  if (typeof expected === 'string') throw new Error(`checkTensor(${name}): the reference ${expected}`);
-  const what = spec.describe ? ` (${spec.describe})` : '';
+/** The student's result read as plain values, or the ✗ that says why it cannot be (error, nothing, shape, dtype, NaN). */
+async function studentValues(name: string, student: () => unknown, shape: number[], what: string): Promise<{ values: Values; leakNote: string } | CheckResult> {
   const before = tf.memory().numTensors;
   let got: unknown;
   try {
-    got = await spec.student();
+    got = await student();
   } catch (e) {
     return { name, passed: false, status: 'error', message: `your code threw: ${firstLine(e)}` };
   }
@@ -169,13 +164,13 @@ async function runCheck(spec: TensorCheck): Promise<CheckResult> {
   const leakNote = leaked > 0 ? ` (your code left ${leaked} tensor${leaked > 1 ? 's' : ''} in memory: wrap it in tf.tidy)` : '';
   if (typeof value === 'string') {
     const status = /^returned (undefined|null)$/.test(value) ? 'missing' : 'dtype';
-    return { name, passed: false, status, message: `your code ${value}; expected a float32 tensor of shape ${shapeText(expected.shape)}${what}` };
+    return { name, passed: false, status, message: `your code ${value}; expected a float32 tensor of shape ${shapeText(shape)}${what}` };
   }
-  if (value.dtype !== 'float32' && expected.dtype === 'float32') {
-    return { name, passed: false, status: 'dtype', message: `your result is ${value.dtype}; expected float32 values of shape ${shapeText(expected.shape)}${what}` };
+  if (value.dtype !== 'float32') {
+    return { name, passed: false, status: 'dtype', message: `your result is ${value.dtype}; expected float32 values of shape ${shapeText(shape)}${what}` };
   }
-  if (value.shape.length !== expected.shape.length || value.shape.some((d, i) => d !== expected.shape[i])) {
-    return { name, passed: false, status: 'shape', message: `your result has shape ${shapeText(value.shape)}; expected shape ${shapeText(expected.shape)}${what}` };
+  if (value.shape.length !== shape.length || value.shape.some((d, i) => d !== shape[i])) {
+    return { name, passed: false, status: 'shape', message: `your result has shape ${shapeText(value.shape)}; expected shape ${shapeText(shape)}${what}` };
   }
   let nan = 0, inf = 0;
   for (let i = 0; i < value.data.length; i++) {
@@ -186,6 +181,18 @@ async function runCheck(spec: TensorCheck): Promise<CheckResult> {
     const parts = [nan ? `${nan} NaN` : '', inf ? `${inf} infinite` : ''].filter(Boolean).join(' and ');
     return { name, passed: false, status: 'nan', message: `your result has ${parts} of ${value.data.length} values (a division by zero, or log of 0?)` };
   }
+  return { values: value, leakNote };
+}
+
+async function runCheck(spec: TensorCheck): Promise<CheckResult> {
+  const name = spec.name;
+  const expectedRaw = spec.expected();
+  const expected = readValue(expectedRaw);
+  disposeValue(expectedRaw);
+  if (typeof expected === 'string') throw new Error(`checkTensor(${name}): the reference ${expected}`);
+  const got = await studentValues(name, spec.student, expected.shape, spec.describe ? ` (${spec.describe})` : '');
+  if ('passed' in got) return got;
+  const { values: value, leakNote } = got;
   const off = compare(value.data, expected.data, spec.tolerance, spec.similarity);
   if (off === null) return { name, passed: true, status: 'pass', message: `matches the library on ${describeFresh(expected.shape)} ${rule(spec.tolerance, spec.similarity)}${leakNote}` };
   for (const m of spec.mistakes ?? []) {
@@ -199,6 +206,53 @@ async function runCheck(spec: TensorCheck): Promise<CheckResult> {
     }
   }
   return { name, passed: false, status: 'mismatch', message: `does not match the library on fresh inputs: ${off}` };
+}
+
+/** What a {@link checkWith} judge says about values that have the right shape and no NaN. */
+export interface Verdict {
+  passed: boolean;
+  /** What was measured, beside what was needed (no expected values). */
+  message: string;
+  /** For a recognised mistake. */
+  hint?: string;
+}
+
+/** A check judged by a function of the values (for answers with no single right tensor: an optimized image, a probe's predictions). */
+export interface JudgedCheck {
+  name: string;
+  /** Runs the student's code (may be async). */
+  student: () => unknown;
+  /** The shape the result must have. */
+  shape: number[];
+  /** What the answer is, in words, for the shape message. */
+  describe?: string;
+  /** Judges the values (row-major, float32) once the shape, dtype and finiteness are right. */
+  judge: (values: Float32Array) => Verdict | Promise<Verdict>;
+  /** Do not display, only return the result (tests). */
+  quiet?: boolean;
+}
+
+/**
+ * A check with its own judge: the student's result goes through the same guards as
+ * {@link checkTensor} (error, nothing, shape, dtype, NaN → ✗), then `judge` decides.
+ *
+ * @example
+ * ```ts
+ * await checkWith({
+ *   name: 'Filter 5 of conv2', shape: [1, 28, 28, 1], student: () => myFilterImage(model, 5),
+ *   judge: (v) => { const a = activationOf(v); return { passed: a > 0.8 * reference, message: `activation ${a} (library ${reference})` }; },
+ * });
+ * ```
+ */
+export async function checkWith(spec: JudgedCheck): Promise<CheckResult> {
+  const got = await studentValues(spec.name, spec.student, spec.shape, spec.describe ? ` (${spec.describe})` : '');
+  let r: CheckResult;
+  if ('passed' in got) r = got;
+  else {
+    const v = await spec.judge(Float32Array.from(got.values.data));
+    r = { name: spec.name, passed: v.passed, status: v.passed ? 'pass' : v.hint ? 'mistake' : 'mismatch', message: v.message + (v.passed ? got.leakNote : ''), ...(v.hint ? { hint: v.hint } : {}) };
+  }
+  return spec.quiet ? r : report(r);
 }
 
 function describeFresh(shape: number[]): string {

@@ -4,3 +4,4 @@ export * from './compare';
 export * from './answers';
 export * from './freshDigits';
 export * from './homework/hw1Local';
+export * from './homework/hw2GlobalInternals';
