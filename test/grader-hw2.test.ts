@@ -10,7 +10,9 @@ const upTo = (model: M, layer: string) => tf.model({ inputs: model.inputs, outpu
 /** Gradient ascent on the pixels with Adam, clipped to [0, 1]; `sign` −1 descends, `useL1` false drops the prior. */
 function filterSolution(model: M, layer: string, k: number, steps: number, lambda: number, sign = 1, useL1 = true): tf.Tensor {
   const part = upTo(model, layer);
-  const x = tf.variable(tf.tidy(() => tf.fill([1, 28, 28, 1], 0.5).add(tf.randomNormal([1, 28, 28, 1], 0, 0.01, 'float32', 0))));
+  const start = tf.tidy(() => tf.fill([1, 28, 28, 1], 0.5).add(tf.randomNormal([1, 28, 28, 1], 0, 0.01, 'float32', 0)));
+  const x = tf.variable(start);
+  start.dispose();
   const opt = tf.train.adam(0.05);
   for (let i = 0; i < steps; i++) {
     opt.minimize(() => {

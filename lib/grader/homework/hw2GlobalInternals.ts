@@ -191,9 +191,9 @@ export async function checkFirstComponent(model: tf.LayersModel, student: Studen
 
 /** Hashes of homework 2's short answers (sha256 of "hw2-global-internals:id:answer"). */
 const HW2_ANSWERS: Record<string, string> = {
-  q1: '',
-  q2: '',
-  q3: '',
+  q1: '9bf5f4c6aed19a64e863560f4b10299bc8faa5bbb4b1a05be1f37f226b4d1aca',
+  q2: '3eef2be8bed294ffa2b2f55562d07c1a4a5df3577690f0fcca627d6cbbeba67a',
+  q3: '628814869d02d338d88b1d6c0205819b7bb761e35202ce61fe549447ba976184',
 };
 
 /** Checks homework 2's short answers, one ✓/✗ each. */
