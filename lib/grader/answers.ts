@@ -1,5 +1,5 @@
 /**
- * Short questions answered in code (`answers.q3 = 'b'`), checked without the answer being
+ * Short questions answered in code (`answers.q7 = 'c'`), checked without the answer being
  * readable: the notebook (or the library) stores sha256(salt : question id : answer), never the
  * answer. The answer is normalised first (trimmed, lower case), so `' B'` counts as `'b'`.
  * A hash of a multiple-choice answer hides it from reading, not from trying every option: the
