@@ -23,6 +23,7 @@ import { notebooksDir, outputDir, projectRoot } from '../kernel-src/paths';
 import { PLOTLY_LOADER_MARK, plotlyOfflineBundle, plotlyPacked } from '../lib/display/plotlyEmbed';
 import { PLOTLY_MIME } from '../lib/display';
 import { browserFigures, PLOTLY_FIGURES, XSS } from './viz-browser-figures';
+import { headViewChecks, HEAD_VIEW_DRAW_MS } from './attention-browser';
 
 const CHROMIUM = '/usr/bin/chromium';
 const REQUIRE_JS = '/usr/share/javascript/requirejs/require.min.js';
@@ -271,6 +272,21 @@ describe('browser check', function () {
       const fresh = freshOutputs('.html');
       if (fresh.length === 0) this.skip();
       for (const f of fresh) assertStaticFallbacks(f, await inspectStatic(browser!, path.join(outputDir, f)));
+    });
+
+    it(`attention head view (256 tokens, 2 layers × 4 heads) draws in < ${HEAD_VIEW_DRAW_MS} ms, its head and layer selection and hover change the lines; without JavaScript its static SVG shows`, async function () {
+      let file = executed?.html;
+      let tmp: string | undefined;
+      if (!file) {
+        tmp = fs.mkdtempSync(path.join(projectRoot, 'test', 'fixtures', '.run-browser-'));
+        file = path.join(tmp, 'direct.html');
+        directPage(file);
+      }
+      try {
+        await headViewChecks(browser!, file);
+      } finally {
+        if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+      }
     });
 
     it('passes the same checks on every fresh notebook export in notebooks/.out', async function () {

@@ -8,6 +8,7 @@ import type { Figure } from '../lib/display/figure';
 import * as viz from '../lib/viz';
 import { tf } from '../lib/engine/tf';
 import { createAttribution } from '../lib/explain/core/attribution';
+import { seededRandom } from '../lib/data/permutation';
 
 export const XSS = '<img src=x onerror=alert(1)>';
 
@@ -26,6 +27,46 @@ function methodComparison(): Figure {
   } finally {
     parts.forEach((a) => a.dispose());
   }
+}
+
+/**
+ * Synthetic attention of a `t`-token sentence, [layers][heads][t][t], rows summing to 1: head 0
+ * looks at the previous token, head 1 at the next, head 2 at the first token ([CLS]), head 3 is a
+ * random softmax with three peaks per row (the layers differ in their random part). Deterministic (seeded).
+ */
+export function syntheticAttention(t: number, layers = 2, heads = 4, seed = 11): number[][][][] {
+  const rand = seededRandom(seed);
+  return Array.from({ length: layers }, () =>
+    Array.from({ length: heads }, (_, h) =>
+      Array.from({ length: t }, (_, i) => {
+        const e = Array.from({ length: t }, () => Math.exp(4 * rand()));
+        const target = h === 0 ? Math.max(0, i - 1) : h === 1 ? Math.min(t - 1, i + 1) : h === 2 ? 0 : -1;
+        const s0 = e.reduce((a, b) => a + b, 0);
+        if (target >= 0) e[target] += 6 * s0;
+        else for (let k = 0; k < 3; k++) e[Math.floor(rand() * t)] += s0 * (0.5 + rand());
+        const s = e.reduce((a, b) => a + b, 0);
+        return e.map((v) => v / s);
+      }),
+    ),
+  );
+}
+
+/** Tokens `w0 … w{t-1}` with `[CLS]` first, and the XSS label at position 3. */
+export function syntheticTokens(t: number): string[] {
+  return Array.from({ length: t }, (_, i) => (i === 0 ? '[CLS]' : i === 3 ? XSS : `w${i}`));
+}
+
+/** The attention figures of the browser check: a 256-token head view, a 64-token grid, a rollout. */
+export function attentionFigures(): Figure[] {
+  const long = syntheticAttention(256);
+  const mid = syntheticAttention(64);
+  const short = syntheticAttention(12);
+  return [
+    viz.attentionHeadView(long, { tokens: syntheticTokens(256), title: 'head view, 256 tokens' }),
+    viz.attentionGrid(mid, { tokens: syntheticTokens(64) }),
+    viz.attentionHeadView(short, { tokens: syntheticTokens(12), layerNames: ['first', XSS] }),
+    viz.rolloutMatrix(short, { tokens: syntheticTokens(12) }),
+  ];
 }
 
 export function browserFigures(): Figure[] {
@@ -47,5 +88,6 @@ export function browserFigures(): Figure[] {
     viz.table([{ name: XSS, value: 1 }], { title: XSS }),
     viz.confusionMatrix([[1, 0], [0, 1]], { classNames: [XSS, 'b'] }),
     viz.probeTable({ [XSS]: { task: 0.5 } }),
+    ...attentionFigures(),
   ];
 }

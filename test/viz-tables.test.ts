@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { tf } from '../lib/engine/tf';
-import { attentionGrid, attentionMatrix, confusionMatrix, probeTable, table } from '../lib/viz';
+import { attentionGrid, attentionMatrix, confusionMatrix, probeTable, table, tokenImportance } from '../lib/viz';
 import { assertNoLeak } from './local-fixtures';
 import { XSS } from './viz-browser-figures';
 
@@ -83,5 +83,18 @@ describe('viz: attention', () => {
     assert.ok(svg.includes('fill="#ff00ff"'));
     assert.deepStrictEqual([f.info?.layers, f.info?.heads, f.info?.nonFinite], [2, 2, 1]);
     assert.throws(() => attentionGrid([[[1]]], { layerNames: ['a', 'b'] }), /layerNames has 2 names but the weights have shape \[1, 1, 1\]/);
+  });
+});
+
+describe('tokenImportance (text attributions side by side)', () => {
+  it('scales each method to its largest |value|, marks the explained token and names mismatched lengths', () => {
+    const fig = tokenImportance({ attention: [0.1, 0.6, 0.3], loo: [-2, 4, NaN] }, { tokens: ['the', '<b>cat</b>', 'sat'], highlight: 2 });
+    const svg = fig.bundle['image/svg+xml'] as string;
+    assert.deepStrictEqual((fig.info as { maxAbs: number[] }).maxAbs, [0.6, 4]);
+    assert.ok(svg.includes('&lt;b&gt;cat&lt;/b&gt;') && !svg.includes('<b>cat'), 'tokens are escaped');
+    assert.ok(svg.includes('loo: &lt;b&gt;cat&lt;/b&gt; = 4'), 'tooltips carry the values');
+    assert.ok(svg.includes('fill="#fff"'), 'the highlighted token with no value is left blank');
+    assert.throws(() => tokenImportance({ a: [1, 2] }, { tokens: ['x', 'y', 'z'] }), /methods\["a"\] has 2 values but options.tokens has 3 tokens/);
+    assert.throws(() => tokenImportance({ a: [1] }, { tokens: ['x'], highlight: 1 }), /options.highlight must be a token index in 0..0; got 1/);
   });
 });

@@ -11,6 +11,7 @@ import { readArray, shapeText, type NumberGrid } from './images';
 import { fmt } from './layout';
 import { toMatrix, type MatrixInput } from './matrix';
 import { svgOpen } from './svg/chart';
+import { pngBase64 } from './raster';
 import { tf } from '../engine/tf';
 
 /** Options of {@link attentionMatrix}. */
@@ -43,6 +44,26 @@ function checkTokens(fn: string, what: 'queryTokens' | 'keyTokens', tokens: read
     throw new Error(`${fn}: options.${what} has ${Array.isArray(tokens) ? `${tokens.length} tokens` : typeof tokens} but the weights have shape ${shape}; expected one token per ${axis} (${count})`);
   }
   return tokens.map(String);
+}
+
+/**
+ * Matrices with more cells than this are drawn as one PNG each (an SVG `<image>`, one tooltip per
+ * matrix) instead of a hover rect per cell: a 64-token, 2 × 4-head grid was 3.8 MB of SVG rects.
+ */
+export const MAX_HOVER_CELLS = { matrix: 64 * 64, grid: 32 * 32 } as const;
+
+/** One matrix as an upscaled PNG inside the SVG (nearest neighbour, crisp cells), one tooltip. */
+function cellsImage(data: ArrayLike<number>, offset: number, rows: number, cols: number, x0: number, y0: number, cell: number, cmap: Colormap, max: number, tip: string): { svg: string; bad: number } {
+  const px = new Uint8Array(rows * cols * 3);
+  let bad = 0;
+  for (let k = 0; k < rows * cols; k++) {
+    const v = data[offset + k];
+    const c = Number.isFinite(v) ? cmap.at(max > 0 ? v / max : 0) : NON_FINITE_COLOR;
+    if (!Number.isFinite(v)) bad++;
+    px.set(c, 3 * k);
+  }
+  const png = pngBase64(px, rows, cols, cell);
+  return { svg: `<image x="${x0}" y="${y0}" width="${cols * cell}" height="${rows * cell}" style="image-rendering:pixelated" href="data:image/png;base64,${png}"><title>${escapeHtml(tip)}</title></image>`, bad };
 }
 
 /** SVG rects of one matrix at (x0, y0); each with a tooltip. Returns the markup and its NaN count. */
@@ -92,7 +113,10 @@ export function attentionMatrix(weights: MatrixInput, options: AttentionMatrixOp
   const k = checkTokens('attentionMatrix', 'keyTokens', options.keyTokens ?? options.tokens, m.cols, shape, 'column (key)');
   const cmap = colormap(options.colormap ?? 'Blues');
   const max = maxFinite(m.data);
-  const cell = Math.max(10, Math.min(32, Math.floor(400 / Math.max(m.rows, m.cols))));
+  const raster = m.rows * m.cols > MAX_HOVER_CELLS.matrix;
+  // a raster (over 64 × 64) fits ~1000 px with 4-px cells and labels every `step`-th token; rects stay ≥ 10 px for hovering
+  const cell = raster ? Math.max(4, Math.min(10, Math.floor(1024 / Math.max(m.rows, m.cols)))) : Math.max(10, Math.min(32, Math.floor(400 / Math.max(m.rows, m.cols))));
+  const step = Math.ceil(10 / cell);
   const left = 12 + 6.5 * Math.max(...q.map((t) => clipLabel(t).length));
   const keyH = 12 + 5 * Math.max(...k.map((t) => clipLabel(t).length));
   const head = [options.layer !== undefined ? `layer ${options.layer}` : '', options.head !== undefined ? `head ${options.head}` : ''].filter(Boolean).join(' · ');
@@ -101,35 +125,56 @@ export function attentionMatrix(weights: MatrixInput, options: AttentionMatrixOp
   const width = Math.ceil(Math.max(left + m.cols * cell + 20, 12 + 7.5 * title.length, left + 130));
   const height = Math.ceil(top + m.rows * cell + 58);
   const where = head ? `${head}: ` : '';
-  const cells = cellsSvg(m.data, 0, m.rows, m.cols, left, top, cell, cmap, max, (i, j, v) => `${where}${q[i]} → ${k[j]}: ${fmt(v)}`);
+  const cells = raster
+    ? cellsImage(m.data, 0, m.rows, m.cols, left, top, cell, cmap, max, `${where}${m.rows} × ${m.cols} weights (no per-cell hover above ${MAX_HOVER_CELLS.matrix} cells)`)
+    : cellsSvg(m.data, 0, m.rows, m.cols, left, top, cell, cmap, max, (i, j, v) => `${where}${q[i]} → ${k[j]}: ${fmt(v)}`);
   const svg =
     svgOpen(width, height) +
     `<text x="4" y="16" font-size="13" font-weight="600">${escapeHtml(title)}</text>` +
-    q.map((t, i) => `<text x="${left - 4}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">${escapeHtml(clipLabel(t))}<title>${escapeHtml(t)}</title></text>`).join('') +
-    k.map((t, j) => `<text transform="translate(${left + j * cell + cell / 2 + 4},${top - 4}) rotate(-60)">${escapeHtml(clipLabel(t))}<title>${escapeHtml(t)}</title></text>`).join('') +
+    q.map((t, i) => (i % step ? '' : `<text x="${left - 4}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">${escapeHtml(clipLabel(t))}<title>${escapeHtml(`${i}: ${t}`)}</title></text>`)).join('') +
+    k.map((t, j) => (j % step ? '' : `<text transform="translate(${left + j * cell + cell / 2 + 4},${top - 4}) rotate(-60)">${escapeHtml(clipLabel(t))}<title>${escapeHtml(`${j}: ${t}`)}</title></text>`)).join('') +
     cells.svg +
-    `<text x="${left}" y="${top + m.rows * cell + 14}" fill="#555">rows: queries · columns: keys</text>` +
+    `<text x="${left}" y="${top + m.rows * cell + 14}" fill="#555">rows: queries · columns: keys${step > 1 ? ` · every ${step === 2 ? '2nd' : step === 3 ? '3rd' : `${step}th`} token labelled` : ''}</text>` +
     colorBarSvg(left, top + m.rows * cell + 24, cmap, max) +
     `</svg>`;
   const text = `${title}: ${m.rows} queries × ${m.cols} keys, weights 0…${fmt(max)}` + (cells.bad ? `, ${cells.bad} NaN/Inf` : '');
   return {
     bundle: { 'text/plain': text, 'text/html': `<div class="xai-figure">${svg}</div>`, 'image/svg+xml': svg },
-    info: { queries: m.rows, keys: m.cols, max, nonFinite: cells.bad, layer: options.layer, head: options.head },
+    info: { queries: m.rows, keys: m.cols, max, nonFinite: cells.bad, layer: options.layer, head: options.head, raster },
   };
+}
+
+/** Per-layer tensors ([1, heads, q, k] as the tiny BERT returns them, or [heads, q, k]) → one [layers, heads, q, k] array. */
+function readLayers(layers: readonly tf.Tensor[]): { shape: number[]; data: Float32Array } {
+  const read = layers.map((t, l) => {
+    const r = readArray(t, `attentionGrid: weights[${l}]`);
+    const shape = r.shape.length === 4 && r.shape[0] === 1 ? r.shape.slice(1) : r.shape;
+    if (shape.length !== 3) throw new Error(`attentionGrid: weights[${l}] must be one layer's [heads, queries, keys] or [1, heads, queries, keys] (one sentence: slice a batch first); got shape ${shapeText(r.shape)}`);
+    return { shape, data: r.data };
+  });
+  read.forEach((r, l) => {
+    if (shapeText(r.shape) !== shapeText(read[0].shape)) throw new Error(`attentionGrid: weights[${l}] has shape ${shapeText(r.shape)} but weights[0] has ${shapeText(read[0].shape)}; every layer must have the same heads and tokens`);
+  });
+  const data = new Float32Array(read.length * read[0].data.length);
+  read.forEach((r, l) => data.set(r.data, l * r.data.length));
+  return { shape: [read.length, ...read[0].shape], data };
 }
 
 /**
  * The layer × head grid of attention matrices: `weights` is [layers, heads, queries, keys] (or
- * [heads, queries, keys] for one layer). One shared colour scale; hover a cell for its tokens
- * and value.
+ * [heads, queries, keys] for one layer), or the tiny BERT's `forward(ids).attention` (one
+ * [1, heads, t, t] tensor per layer). One shared colour scale; hover a cell for its tokens and
+ * value (matrices over 32 × 32 are drawn as one PNG each, without per-cell hover).
  *
  * @example
  * ```ts
  * show(attentionGrid(allWeights, { tokens }));
  * ```
  */
-export function attentionGrid(weights: tf.Tensor | NumberGrid, options: AttentionGridOptions = {}): Figure {
-  const { shape: raw, data } = readArray(weights, 'attentionGrid: weights');
+export function attentionGrid(weights: tf.Tensor | NumberGrid | readonly tf.Tensor[], options: AttentionGridOptions = {}): Figure {
+  const list = weights as readonly unknown[];
+  const perLayer = Array.isArray(list) && list.length > 0 && list.every((w) => w instanceof tf.Tensor);
+  const { shape: raw, data } = perLayer ? readLayers(list as tf.Tensor[]) : readArray(weights as tf.Tensor | NumberGrid, 'attentionGrid: weights');
   const shape = raw.length === 3 ? [1, ...raw] : raw;
   if (shape.length !== 4) throw new Error(`attentionGrid: weights must be [layers, heads, queries, keys] or [heads, queries, keys]; got shape ${shapeText(raw)}`);
   const [L, H, Q, K] = shape;
@@ -157,7 +202,11 @@ export function attentionGrid(weights: tf.Tensor | NumberGrid, options: Attentio
   for (let l = 0; l < L; l++) {
     parts.push(`<text x="${left - 6}" y="${top + l * (bh + gap) + bh / 2 + 4}" text-anchor="end">${escapeHtml(`layer ${layerName(l)}`)}</text>`);
     for (let h = 0; h < H; h++) {
-      const c = cellsSvg(data, (l * H + h) * Q * K, Q, K, left + h * (bw + gap), top + l * (bh + gap), cell, cmap, max, (i, j, v) => `layer ${layerName(l)} head ${h}: ${q[i]} → ${k[j]}: ${fmt(v)}`);
+      const [x0, y0] = [left + h * (bw + gap), top + l * (bh + gap)];
+      const c =
+        Q * K > MAX_HOVER_CELLS.grid
+          ? cellsImage(data, (l * H + h) * Q * K, Q, K, x0, y0, cell, cmap, max, `layer ${layerName(l)} head ${h}: ${Q} × ${K} weights (per-cell hover up to ${MAX_HOVER_CELLS.grid} cells: use attentionMatrix or attentionHeadView)`)
+          : cellsSvg(data, (l * H + h) * Q * K, Q, K, x0, y0, cell, cmap, max, (i, j, v) => `layer ${layerName(l)} head ${h}: ${q[i]} → ${k[j]}: ${fmt(v)}`);
       bad += c.bad;
       parts.push(c.svg);
     }
@@ -172,6 +221,6 @@ export function attentionGrid(weights: tf.Tensor | NumberGrid, options: Attentio
     `</svg>`;
   return {
     bundle: { 'text/plain': `${title}, ${Q} × ${K} each, shared scale 0…${fmt(max)}` + (bad ? `, ${bad} NaN/Inf` : ''), 'text/html': `<div class="xai-figure">${svg}</div>`, 'image/svg+xml': svg },
-    info: { layers: L, heads: H, queries: Q, keys: K, max, nonFinite: bad },
+    info: { layers: L, heads: H, queries: Q, keys: K, max, nonFinite: bad, raster: Q * K > MAX_HOVER_CELLS.grid },
   };
 }

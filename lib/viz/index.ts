@@ -14,6 +14,8 @@ export { scatter, type ScatterOptions } from './scatter';
 export { linePlot, type LinePlotOptions, type LineSeries } from './linePlot';
 export { barChart, type BarChartOptions } from './barChart';
 export { attentionMatrix, attentionGrid, type AttentionMatrixOptions, type AttentionGridOptions } from './attention';
+export { attentionHeadView, rolloutMatrix, type AttentionHeadViewOptions } from './attentionHeadView';
+export { attentionOffsetsTable, type AttentionOffsetsTableOptions } from './attentionOffsets';
 export { table, type TableOptions } from './table';
 export { probeTable, type ProbeTableOptions } from './probeTable';
 export { confusionMatrix, type ConfusionMatrixOptions } from './confusionMatrix';
@@ -21,3 +23,4 @@ export { colormap, classColor, NON_FINITE_COLOR, type Colormap, type ColormapNam
 export type { ImageInput, NumberGrid } from './images';
 export type { MatrixInput } from './matrix';
 export type { SignMode } from './valueScale';
+export { tokenImportance, type TokenImportanceOptions } from './tokenImportance';

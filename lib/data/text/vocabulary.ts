@@ -53,13 +53,22 @@ export function buildVocabulary(sentences: readonly (readonly string[])[], optio
     .filter(([w, c]) => c >= minCount && !(SPECIAL_TOKENS as readonly string[]).includes(w))
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, maxSize - SPECIAL_TOKENS.length);
-  const tokens = [...SPECIAL_TOKENS, ...words.map(([w]) => w)];
-  const counts = [...SPECIAL_TOKENS.map(() => 0), ...words.map(([, c]) => c)];
+  return vocabularyOf([...SPECIAL_TOKENS, ...words.map(([w]) => w)], [...SPECIAL_TOKENS.map(() => 0), ...words.map(([, c]) => c)], lowercase);
+}
+
+/**
+ * A {@link Vocabulary} from its token list (special tokens first, as {@link buildVocabulary} makes
+ * it) and counts: how a saved vocabulary is read back.
+ */
+export function vocabularyOf(tokens: readonly string[], counts: readonly number[], lowercase = true): Vocabulary {
+  if (!Array.isArray(tokens) || SPECIAL_TOKENS.some((t, i) => tokens[i] !== t)) throw new Error(`vocabularyOf: tokens must start with the special tokens ${SPECIAL_TOKENS.join(' ')}; got ${JSON.stringify(Array.isArray(tokens) ? tokens.slice(0, 4) : tokens)}`);
+  if (!Array.isArray(counts) || counts.length !== tokens.length) throw new Error(`vocabularyOf: counts must have one count per token (${tokens.length}); got ${Array.isArray(counts) ? counts.length : typeof counts}`);
+  const norm = (w: string) => (lowercase ? w.toLowerCase() : w);
   const index = new Map(tokens.map((t, i) => [t, i]));
   const id = (w: string) => index.get(norm(w)) ?? 1;
   return {
-    tokens,
-    counts,
+    tokens: [...tokens],
+    counts: [...counts],
     lowercase,
     pad: 0,
     unk: 1,

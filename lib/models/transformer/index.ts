@@ -3,3 +3,4 @@ export * from './positionEmbedding';
 export * from './encoderLayer';
 export * from './tinyBert';
 export * from './maskedLm';
+export * from './courseBert';

@@ -1,0 +1,98 @@
+/**
+ * The course's tiny BERT: {@link tinyBert} trained once as a masked language model on the Brown
+ * corpus's `train` documents (real English, ~0.9 M words; Francis & Kučera 1964) and cached under
+ * `data/generated/course-bert/` like the course CNN; the attention and probing notebooks explain
+ * this one model. No pretrained BERT can be downloaded here, so it is small: 4 layers × 4 heads,
+ * width 128, vocabulary 8,000 lower-cased words, sentences up to 64 tokens ([CLS] + words).
+ *
+ * Budget ({@link COURSE_BERT_RECIPE}): a few hundred Adam steps of ~2,048 tokens on 2 cores, a few
+ * minutes. Its masked-word accuracy on the held-out `test` documents is measured when it is
+ * trained and kept beside the unigram baseline (always guessing "the").
+ *
+ * @example
+ * ```ts
+ * const { bert, vocab, evaluation } = await courseBert();
+ * evaluation.top1; evaluation.unigramTop1;   // held-out masked-word accuracy and its baseline
+ * ```
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadBrown } from '../../data/text/brown';
+import { buildVocabulary, vocabularyOf, type Vocabulary } from '../../data/text/vocabulary';
+import { generatedDir } from '../../packageRoot';
+import { cachedModels } from '../modelCache';
+import { encodeSentences, evaluateMaskedLm, trainMaskedLm, type MaskedLmEvaluation, type MaskedLmTraining } from './maskedLm';
+import { tinyBert, tinyBertFrom, type TinyBert } from './tinyBert';
+
+/** Version of the recipe: a saved model of another version is retrained. */
+export const COURSE_BERT_VERSION = 1;
+
+/** Sizes and training budget of the course BERT. */
+export const COURSE_BERT_RECIPE = {
+  vocab: 8000,
+  dModel: 128,
+  heads: 4,
+  layers: 4,
+  ff: 256,
+  maxLength: 64,
+  steps: 300,
+  learningRate: 1e-3,
+  batchTokens: 2048,
+  seed: 1,
+} as const;
+
+/** What {@link courseBert} returns. */
+export interface CourseBert {
+  bert: TinyBert;
+  vocab: Vocabulary;
+  /** Masked-word accuracy on the held-out `test` documents (15% of word positions masked, seed 7), measured when trained. */
+  evaluation: MaskedLmEvaluation;
+  /** The training run (loss at the start and the end, steps, milliseconds). */
+  training: MaskedLmTraining;
+  /** Whether this call trained it (false: loaded). */
+  trained: boolean;
+  /** Milliseconds this call took. */
+  ms: number;
+  dir: string;
+}
+
+interface Meta {
+  evaluation: MaskedLmEvaluation;
+  training: MaskedLmTraining;
+}
+
+/** Options of {@link courseBert}. */
+export interface CourseBertOptions {
+  /** Folder; default `data/generated/course-bert` (or `$XAI_DATA_DIR/course-bert`). */
+  dir?: string;
+  /** Train again even when saved; default false. */
+  retrain?: boolean;
+  /** Hide the training progress bar. */
+  quiet?: boolean;
+}
+
+/** The course's tiny BERT: loaded when saved with this recipe version, else trained on Brown and saved (a few minutes). */
+export async function courseBert(options: CourseBertOptions = {}): Promise<CourseBert> {
+  const dir = options.dir ?? path.join(generatedDir(), 'course-bert');
+  const r = COURSE_BERT_RECIPE;
+  let vocab: Vocabulary | undefined;
+  const c = await cachedModels<Meta>('courseBert', 'tiny BERT', dir, COURSE_BERT_VERSION, ['network', 'head'], options, async () => {
+    const train = loadBrown({ split: 'train' }).sentences.map((s) => s.words);
+    vocab = buildVocabulary(train, { maxSize: r.vocab });
+    const bert = tinyBert({ vocab: r.vocab, dModel: r.dModel, heads: r.heads, layers: r.layers, ff: r.ff, maxLength: r.maxLength });
+    const training = await trainMaskedLm(bert, encodeSentences(vocab, train, r.maxLength).ids, { steps: r.steps, learningRate: r.learningRate, batchTokens: r.batchTokens, seed: r.seed, quiet: options.quiet });
+    const test = loadBrown({ split: 'test' }).sentences.map((s) => s.words);
+    const evaluation = evaluateMaskedLm(bert, encodeSentences(vocab, test, r.maxLength).ids, { unigram: 4 });
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'vocab.json'), JSON.stringify({ tokens: vocab.tokens, counts: vocab.counts, lowercase: vocab.lowercase }));
+    return { models: { network: bert.network, head: bert.head }, meta: { evaluation, training } };
+  });
+  if (!vocab) {
+    const saved = path.join(dir, 'vocab.json');
+    if (fs.existsSync(saved)) {
+      const v = JSON.parse(fs.readFileSync(saved, 'utf8'));
+      vocab = vocabularyOf(v.tokens, v.counts, v.lowercase);
+    } else vocab = buildVocabulary(loadBrown({ split: 'train' }).sentences.map((s) => s.words), { maxSize: r.vocab });
+  }
+  return { bert: tinyBertFrom(c.models.network, c.models.head), vocab, evaluation: c.meta.evaluation, training: c.meta.training, trained: c.trained, ms: c.ms, dir };
+}
