@@ -5,3 +5,4 @@ export * from './answers';
 export * from './freshDigits';
 export * from './homework/hw1Local';
 export * from './homework/hw2GlobalInternals';
+export * from './homework/hw3Attention';
