@@ -256,7 +256,7 @@ export async function checkWith(spec: JudgedCheck): Promise<CheckResult> {
 }
 
 function describeFresh(shape: number[]): string {
-  return shape.length === 0 ? 'a fresh input' : `${shape[0]} fresh inputs (result ${shapeText(shape)})`;
+  return shape.length === 0 ? 'a fresh input' : `fresh inputs (result ${shapeText(shape)})`;
 }
 
 function rule(tol?: Tolerance, sim?: Similarity): string {
