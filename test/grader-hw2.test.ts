@@ -67,7 +67,6 @@ describe('grader: homework 2 on the course model', () => {
 
   it('filter visualization: ascent with the L1 prior ✓; descent, no clipping → their hints', async () => {
     const r = await hw2.filter(model, (m, l, k, s, lam) => filterSolution(m, l, k, s, lam));
-    console.log('      ', r.message);
     expectPass(r);
     expectHint(await hw2.filter(model, (m, l, k, s, lam) => filterSolution(m, l, k, s, lam, -1)), /ascent/);
     expectHint(await hw2.filter(model, (m, l, k, s, lam) => filterSolution(m, l, k, s, lam, 1, false)), /L1 prior/);
@@ -79,11 +78,9 @@ describe('grader: homework 2 on the course model', () => {
     expectPass(await hw2.features(model, featuresSolution));
     assert.strictEqual((await hw2.features(model, (m, x) => tf.tidy(() => (m.predict(x) as tf.Tensor)))).status, 'shape');
     const p = await hw2.probe(model, (a, b, c) => probeSolution(a, b, c));
-    console.log('      ', p.message);
     expectPass(p);
     expectHint(await hw2.probe(model, (a, b, c) => probeSolution(a, b, c, 0)), /train/);
     const c = await hw2.firstComponent(model, (f) => componentSolution(f));
-    console.log('      ', c.message);
     expectPass(c);
     expectHint(await hw2.firstComponent(model, (f) => componentSolution(f, false)), /center/);
     assert.strictEqual(tf.memory().numTensors, before);
