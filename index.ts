@@ -16,5 +16,6 @@ export * from './lib/viz';
 export * from './lib/explain';
 export { generatedDir } from './lib/packageRoot';
 export * from './lib/explain/global';
+export * from './lib/grader';
 
 installKernelBridge();

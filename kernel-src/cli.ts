@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * tslab-xai's command line (behind the npm scripts):
- *   install-kernel [--user]   write the `tslab-xai` kernelspec (project-local; --user also for you)
+ *   install-kernel [--user] [--prefix DIR]   write the `tslab-xai` kernelspec (project-local; --user also
+ *                             for you; --prefix DIR into DIR/share/jupyter/kernels for a shared server)
  *   start                     open Jupyter Notebook on notebooks/ with the tslab-xai kernel
  *   run [FILTER] [--timeout S] [--dir D]  execute the notebooks headless (see runner.ts)
  */
@@ -14,7 +15,12 @@ import { runNotebooks } from './runner';
 function main(argv: string[]): void {
   const [cmd, ...rest] = argv;
   if (cmd === 'install-kernel') {
-    const dirs = installKernel({ user: rest.includes('--user') });
+    const at = rest.indexOf('--prefix');
+    if (at >= 0 && !rest[at + 1]) {
+      console.error('tslab-xai install-kernel: --prefix needs a folder (e.g. --prefix /usr/local)');
+      process.exit(2);
+    }
+    const dirs = installKernel({ user: rest.includes('--user'), prefix: at >= 0 ? rest[at + 1] : undefined });
     for (const d of dirs) console.log(`tslab-xai: kernelspec written to ${d}`);
     return;
   }
@@ -46,7 +52,7 @@ function main(argv: string[]): void {
     child.on('exit', (code) => process.exit(code ?? 0));
     return;
   }
-  console.error('usage: cli.js install-kernel [--user] | start [jupyter args] | run [FILTER] [--timeout SECONDS] [--dir FOLDER]');
+  console.error('usage: cli.js install-kernel [--user] [--prefix DIR] | start [jupyter args] | run [FILTER] [--timeout SECONDS] [--dir FOLDER]');
   process.exit(2);
 }
 

@@ -3,7 +3,9 @@
  * `kernel.ts`, which starts it), run by the same Node that runs this command. No global npm install, no sudo: by default the spec goes
  * into the project (`.jupyter-data/kernels/tslab-xai`, found through `JUPYTER_PATH`, which
  * `npm start` and `npm run notebooks` set); `--user` also installs it for the current user so a
- * plain `jupyter notebook` started elsewhere lists it.
+ * plain `jupyter notebook` started elsewhere lists it. On a shared server `--prefix DIR` writes it
+ * to `DIR/share/jupyter/kernels/tslab-xai` (as `jupyter kernelspec install --prefix` does: `--prefix
+ * /usr/local` for every user of the machine, `--prefix "$CONDA_PREFIX"` for one environment).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -15,8 +17,12 @@ export const KERNEL_NAME = 'tslab-xai';
 
 /** The kernel.json content. */
 export function kernelSpec(): { argv: string[]; display_name: string; language: string; env: Record<string, string> } {
-  const tslab = path.join(projectRoot, 'node_modules', 'tslab', 'bin', 'tslab');
-  if (!fs.existsSync(tslab)) throw new Error(`tslab-xai: ${tslab} is missing; run npm install in ${projectRoot}`);
+  // tslab sits in the project's node_modules, or above it when tslab-xai is itself a dependency
+  try {
+    require.resolve('tslab/bin/tslab', { paths: [projectRoot] });
+  } catch {
+    throw new Error(`tslab-xai: tslab is missing (node_modules/tslab/bin/tslab); run npm install in ${projectRoot}`);
+  }
   const kernel = path.join(projectRoot, 'dist', 'kernel-src', 'kernel.js');
   if (!fs.existsSync(kernel)) throw new Error(`tslab-xai: ${kernel} is missing; run npm run build in ${projectRoot}`);
   return {
@@ -35,11 +41,19 @@ function userDataDir(): string {
 
 /**
  * Writes the kernelspec; returns the folders written.
- * @param options - `user: true` also installs into the user's Jupyter data dir.
+ * @param options - `user: true` also installs into the user's Jupyter data dir; `prefix` writes it
+ *   to `prefix/share/jupyter/kernels/tslab-xai` instead of the project-local folder.
+ * @example
+ * ```ts
+ * installKernel({ prefix: '/usr/local' });   // → /usr/local/share/jupyter/kernels/tslab-xai/kernel.json
+ * ```
  */
-export function installKernel(options: { user?: boolean } = {}): string[] {
+export function installKernel(options: { user?: boolean; prefix?: string } = {}): string[] {
+  if (options.prefix !== undefined && (typeof options.prefix !== 'string' || options.prefix === '')) {
+    throw new Error(`installKernel: options.prefix must be a folder; got ${JSON.stringify(options.prefix)}`);
+  }
   const spec = JSON.stringify(kernelSpec(), null, 2) + '\n';
-  const dirs = [path.join(jupyterDataDir, 'kernels', KERNEL_NAME)];
+  const dirs = [options.prefix ? path.join(path.resolve(options.prefix), 'share', 'jupyter', 'kernels', KERNEL_NAME) : path.join(jupyterDataDir, 'kernels', KERNEL_NAME)];
   if (options.user) dirs.push(path.join(userDataDir(), 'kernels', KERNEL_NAME));
   for (const d of dirs) {
     fs.mkdirSync(d, { recursive: true });

@@ -14,5 +14,7 @@ export const projectRoot = findRoot();
 export const jupyterDataDir = path.join(projectRoot, '.jupyter-data');
 /** The course notebooks. */
 export const notebooksDir = path.join(projectRoot, 'notebooks');
+/** Homework notebooks (run twice: TODO stubs and solutions; see runner.ts). */
+export const homeworkDir = path.join(notebooksDir, 'homework');
 /** Executed notebooks and their HTML exports (git-ignored). */
 export const outputDir = path.join(notebooksDir, '.out');
