@@ -37,7 +37,8 @@ function main(argv: string[]): void {
       console.error('tslab-xai run: --timeout must be a positive number of seconds');
       process.exit(2);
     }
-    process.exit(runNotebooks({ filter, timeoutSeconds, dir }));
+    runNotebooks({ filter, timeoutSeconds, dir }).then((code) => process.exit(code));
+    return;
   }
   if (cmd === 'start') {
     const py = findJupyterPython(['notebook']);

@@ -38,11 +38,17 @@ p.add_argument("--filter", default="")
 p.add_argument("--timeout", type=float, default=600.0)
 p.add_argument("--kernel", default="tslab-xai")
 p.add_argument("--homework", action="store_true")
+p.add_argument("--only", default="", help="comma-separated name prefixes: run only these notebooks")
+p.add_argument("--skip", default="", help="comma-separated name prefixes: run all but these")
 a = p.parse_args()
 CHECK_MIME = "application/vnd.tslab-xai.check+json"
 
 paths = sorted(glob.glob(os.path.join(a.notebook_dir, "*.ipynb")))
 paths = [x for x in paths if a.filter in os.path.basename(x)]
+if a.only:
+    paths = [x for x in paths if any(os.path.basename(x).startswith(q) for q in a.only.split(","))]
+if a.skip:
+    paths = [x for x in paths if not any(os.path.basename(x).startswith(q) for q in a.skip.split(","))]
 if not paths:
     print(f"notebooks: no notebook in {a.notebook_dir} matches '{a.filter}'", file=sys.stderr)
     sys.exit(1)

@@ -4,11 +4,16 @@
  * executed .ipynb and an .html export to notebooks/.out/. Exits non-zero naming the notebook, the
  * cell and the error on any error output or timeout.
  *
+ * With no filter and two or more cores, the course runs in two lanes at once (each notebook is
+ * single-threaded): the text and speech notebooks ({@link SECOND_LANE}: they train their own
+ * models) beside all the others; the homework runs after both, as it uses models of each.
+ *
  * Homework notebooks (`notebooks/homework/`, or any `--dir` with a `solutions/` folder) run twice,
  * with the TODO stubs and with the solutions injected, and are judged by their self-checks (see
  * run_notebooks.py); their outputs go to `notebooks/.out/homework/NAME.stubs|solutions.html`.
  */
-import { spawnSync } from 'child_process';
+import { spawn } from 'child_process';
+import * as os from 'os';
 import * as fs from 'fs';
 import * as path from 'path';
 import { findJupyterPython, JUPYTER_MISSING } from './jupyter';
@@ -23,10 +28,26 @@ export interface RunOptions {
   timeoutSeconds?: number;
   /** Folder of notebooks (default: the project's notebooks/); outputs go to its `.out/`. */
   dir?: string;
+  /** Parallel lanes for the main notebooks (default 2 when the machine has 2+ cores and no filter is given; 1 = in order). */
+  jobs?: number;
 }
 
-/** Runs the notebooks; returns the process exit status (0 when all passed). */
-export function runNotebooks(options: RunOptions = {}): number {
+/** Notebooks of the second lane: they share no cached model with the first lane. */
+export const SECOND_LANE = ['07', '08', '12'];
+
+function runScript(py: string, args: string[], cwd: string): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(py, args, { stdio: 'inherit', env: jupyterEnv(), cwd });
+    child.on('error', (e) => {
+      console.error(`tslab-xai: could not start ${py}: ${e.message}`);
+      resolve(1);
+    });
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+/** Runs the notebooks; resolves to the process exit status (0 when all passed). */
+export async function runNotebooks(options: RunOptions = {}): Promise<number> {
   const py = findJupyterPython();
   if (!py) {
     console.error(JUPYTER_MISSING);
@@ -41,17 +62,15 @@ export function runNotebooks(options: RunOptions = {}): number {
   const matches = (d: string) => fs.readdirSync(d).some((f) => f.endsWith('.ipynb') && f.includes(options.filter ?? ''));
   const chosen = groups.filter((g) => matches(g.dir));
   let status = 0;
+  const jobs = options.jobs ?? (options.filter || options.dir ? 1 : Math.min(2, os.cpus().length));
   // no match anywhere: let the script say so for the main folder, as before
   for (const g of chosen.length ? chosen : groups.slice(0, 1)) {
     const args = [script, g.dir, g.out, '--kernel', KERNEL_NAME, '--timeout', String(options.timeoutSeconds ?? 600)];
     if (options.filter) args.push('--filter', options.filter);
     if (g.homework) args.push('--homework');
-    const r = spawnSync(py, args, { stdio: 'inherit', env: jupyterEnv(), cwd: g.dir });
-    if (r.error) {
-      console.error(`tslab-xai: could not start ${py}: ${r.error.message}`);
-      return 1;
-    }
-    status = Math.max(status, r.status ?? 1);
+    const lanes = !g.homework && jobs > 1 ? [[...args, '--skip', SECOND_LANE.join(',')], [...args, '--only', SECOND_LANE.join(',')]] : [args];
+    const codes = await Promise.all(lanes.map((a) => runScript(py, a, g.dir)));
+    status = Math.max(status, ...codes);
   }
   return status;
 }
