@@ -9,7 +9,7 @@ INLINE float conv_point(const float* x, const float* wt, int W, int CI, int FW, 
       const float* xr = x + ((kh - kh0) * DH * W + (kw - kw0) * DW) * CI;
       const float* wr = wt + (kh * FW + kw) * CI;
       int ci = 0;
-      for (; ci + 4 <= CI; ci += 4) acc = add(acc, mul(ld(xr + ci), ld(wr + ci)));
+      for (; ci + 4 <= CI; ci += 4) acc = madd(ld(xr + ci), ld(wr + ci), acc);
       for (; ci < CI; ci++) a += xr[ci] * wr[ci];
     }
   return a + (wasm_f32x4_extract_lane(acc, 0) + wasm_f32x4_extract_lane(acc, 1)) + (wasm_f32x4_extract_lane(acc, 2) + wasm_f32x4_extract_lane(acc, 3));

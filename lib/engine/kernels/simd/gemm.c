@@ -71,8 +71,8 @@ static void pack_a(const float* A, int ars, int acs, int i0, int mc, int k0, int
 #define ROW(r)                                          \
   {                                                     \
     f4 a = wasm_v128_load32_splat(ap + r);              \
-    c##r##0 = add(c##r##0, mul(a, b0));                 \
-    c##r##1 = add(c##r##1, mul(a, b1));                 \
+    c##r##0 = madd(a, b0, c##r##0);                 \
+    c##r##1 = madd(a, b1, c##r##1);                 \
   }
 #define OUT(r)                                                   \
   {                                                              \
