@@ -230,6 +230,12 @@ describe('wasm kernels supplied by tslab-xai', function () {
         const make = () => tf.tidy(() => run('Conv2DBackpropInput', { dy: normal(c.dy, i), filter: normal(c.filter, i + 100) }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x }));
         await check(`Conv2DBackpropInput ${JSON.stringify(c)}`, make);
       }
+      // the input gradient of a grey image's first layer (16 and 6 channels back to 1: four pixels at a time)
+      for (const [x, filter, pad] of [[[2, 28, 28, 1], [3, 3, 1, 16], 'valid'], [[1, 17, 23, 1], [3, 3, 1, 6], 'same'], [[2, 12, 13, 2], [2, 3, 2, 12], 'valid']] as const) {
+        const dy = outShape([...x], [...filter], 1, pad, 1, false);
+        const make = () => tf.tidy(() => run('Conv2DBackpropInput', { dy: normal(dy, 7), filter: normal([...filter], 8) }, { strides: 1, pad, dataFormat: 'NHWC', inputShape: x }));
+        await check(`Conv2DBackpropInput ${JSON.stringify({ x, filter, pad })}`, make);
+      }
     });
   }
 
