@@ -32,6 +32,22 @@ static void pack_b(const float* B, int brs, int bcs, int k0, int kc, int j0, int
         st(out, ld(src));
         st(out + 4, ld(src + 4));
       }
+    } else if (brs == 1 && nr == NR) {
+      /* B transposed (q·kᵀ, dy·Wᵀ): each column is contiguous along k; 4×4 blocks transposed in registers */
+      int k = 0;
+      for (; k + 4 <= kc; k += 4, out += 4 * NR)
+        for (int h = 0; h < 2; h++) {
+          const float* s0 = src + k + (4 * h) * bcs;
+          f4 c0 = ld(s0), c1 = ld(s0 + bcs), c2 = ld(s0 + 2 * bcs), c3 = ld(s0 + 3 * bcs);
+          f4 t0 = wasm_i32x4_shuffle(c0, c1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(c0, c1, 2, 6, 3, 7);
+          f4 t2 = wasm_i32x4_shuffle(c2, c3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(c2, c3, 2, 6, 3, 7);
+          st(out + 4 * h, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
+          st(out + NR + 4 * h, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
+          st(out + 2 * NR + 4 * h, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
+          st(out + 3 * NR + 4 * h, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
+        }
+      for (; k < kc; k++, out += NR)
+        for (int c = 0; c < NR; c++) out[c] = src[k + c * bcs];
     } else {
       for (int k = 0; k < kc; k++, src += brs, out += NR) {
         int c = 0;
