@@ -157,3 +157,4 @@ export function engineInfo(): EngineInfo | undefined {
 }
 
 export { tf };
+export { layerNorm } from './ops/layerNorm';

@@ -14,6 +14,7 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNati
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
 import { gatherV2Replacement } from './gatherV2';
 import { identityReplacement } from './identity';
+import { layerNormConfigs } from './layerNorm';
 import { lstmConfigs } from './lstm';
 import { maxPoolGradReplacement } from './maxPoolGrad';
 import { reluGradConfig, reluGradient } from './reluGrad';
@@ -33,6 +34,7 @@ export const wasmKernels: WasmKernel[] = [
   adamUpdateConfig,
   reluGradConfig,
   ...lstmConfigs,
+  ...layerNormConfigs,
 ];
 
 /** Gradients tslab-xai registers in place of tfjs's (same values, fewer kernels where the backend has ours). */

@@ -6,7 +6,7 @@
  * tensor's offset on the backend's heap: no copies in or out. It has no data segment and uses no
  * stack (every local lives in a wasm local), so it never writes anywhere but its outputs.
  *
- * Kernels: convolution.c, winograd.c, filterGradient.c, pooling.c, elementwise.c, gemm.c, activation.c, lstm.c; helpers here.
+ * Kernels: convolution.c, winograd.c, filterGradient.c, pooling.c, elementwise.c, gemm.c, activation.c, lstm.c, layerNorm.c; helpers here.
  *
  * Build: ./build.sh (clang ≥ 14 with the wasm32 target and wasm-ld; Debian: apt-get install clang lld).
  * All tensors are float32, NHWC, dense.
