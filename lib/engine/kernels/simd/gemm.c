@@ -18,6 +18,8 @@
 #define KC 256
 #define MC 72
 #define NC 512
+/* at most this many columns (NR-wide panels: 8), A is read in place instead of packed */
+#define DIRECT_A_MAX_N 64
 
 EXPORT(gemm_scratch_floats)
 int gemm_scratch_floats(void) { return MC * KC + KC * NC + MR * NR; }
@@ -112,6 +114,51 @@ static void tile(const float* ap, const float* bp, int kc, float* C, int ldc, in
   OUT(0) OUT(1) OUT(2) OUT(3) OUT(4) OUT(5)
 }
 
+#define ROWD(r)                                         \
+  {                                                     \
+    f4 a = wasm_v128_load32_splat(a##r + k);            \
+    c##r##0 = madd(a, b0, c##r##0);                     \
+    c##r##1 = madd(a, b1, c##r##1);                     \
+  }
+
+/* The same tile with A read in place (rows ars apart, columns contiguous): no packing of A. */
+static void tile_direct(const float* a, int ars, const float* bp, int kc, float* C, int ldc, int accumulate) {
+  const float *a0 = a, *a1 = a + ars, *a2 = a + 2 * ars, *a3 = a + 3 * ars, *a4 = a + 4 * ars, *a5 = a + 5 * ars;
+  f4 c00 = splat(0.f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  f4 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  for (int k = 0; k < kc; k++, bp += NR) {
+    f4 b0 = ld(bp), b1 = ld(bp + 4);
+    ROWD(0) ROWD(1) ROWD(2) ROWD(3) ROWD(4) ROWD(5)
+  }
+  OUT(0) OUT(1) OUT(2) OUT(3) OUT(4) OUT(5)
+}
+
+/*
+ * A block whose A has contiguous rows (acs = 1) and few column panels: full MR-row tiles read A in
+ * place, since packing it would cost about as much as the products it serves; only the last,
+ * partial row panel is packed (reading past A's last row is never done).
+ */
+static void block_direct(const float* A, int ars, float* pa, const float* pb, int mc, int nc, int kc, float* C, int ldc, int accumulate, float* edge) {
+  int full = mc - mc % MR;
+  if (full < mc) pack_a(A, ars, 1, full, mc - full, 0, kc, pa);
+  for (int j = 0; j < nc; j += NR) {
+    int nr = nc - j < NR ? nc - j : NR;
+    const float* bp = pb + j * kc;
+    for (int i = 0; i < mc; i += MR) {
+      int mr = mc - i < MR ? mc - i : MR;
+      float* c = C + i * ldc + j;
+      if (mr == MR && nr == NR) {
+        tile_direct(A + i * ars, ars, bp, kc, c, ldc, accumulate);
+      } else {
+        if (mr == MR) tile_direct(A + i * ars, ars, bp, kc, edge, NR, 0);
+        else tile(pa, bp, kc, edge, NR, 0);
+        for (int r = 0; r < mr; r++)
+          for (int s = 0; s < nr; s++) c[r * ldc + s] = accumulate ? c[r * ldc + s] + edge[r * NR + s] : edge[r * NR + s];
+      }
+    }
+  }
+}
+
 static void block(const float* pa, const float* pb, int mc, int nc, int kc, float* C, int ldc, int accumulate, float* edge) {
   for (int j = 0; j < nc; j += NR) {
     int nr = nc - j < NR ? nc - j : NR;
@@ -146,6 +193,10 @@ void gemm_acc(const float* A, const float* B, float* C, int M, int N, int K, int
       pack_b(B, brs, bcs, k0, kc, j0, nc, pb);
       for (int i0 = 0; i0 < M; i0 += MC) {
         int mc = M - i0 < MC ? M - i0 : MC;
+        if (acs == 1 && nc <= DIRECT_A_MAX_N) {
+          block_direct(A + i0 * ars + k0, ars, pa, pb, mc, nc, kc, C + i0 * N + j0, N, acc || k0 > 0, edge);
+          continue;
+        }
         pack_a(A, ars, acs, i0, mc, k0, kc, pa);
         block(pa, pb, mc, nc, kc, C + i0 * N + j0, N, acc || k0 > 0, edge);
       }
