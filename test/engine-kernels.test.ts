@@ -9,7 +9,7 @@
  */
 import * as assert from 'assert';
 import { tf, ready } from '../lib/engine';
-import { useSimdKernels } from '../lib/engine/kernels/simd/simdKernels';
+import { relaxedSimd, useRelaxedSimd, useSimdKernels } from '../lib/engine/kernels/simd/simdKernels';
 import { seededRandom } from '../lib/data/permutation';
 
 const TOLERANCE = 1e-4;
@@ -126,12 +126,31 @@ function dilatedFilter(w: tf.Tensor4D, d: number): tf.Tensor4D {
   return out.toTensor() as tf.Tensor4D;
 }
 
+/**
+ * The three builds a kernel can run on: the SIMD kernels with relaxed-SIMD fused multiply-adds (where
+ * the engine has them), the plain SIMD kernels, and the fallback on the backend's own kernels.
+ */
+const PATHS = [
+  { path: 'relaxed-SIMD path', simd: true, relaxed: true },
+  { path: 'SIMD path', simd: true, relaxed: false },
+  { path: 'fallback path', simd: false, relaxed: false },
+];
+function use({ simd, relaxed }: { simd: boolean; relaxed: boolean }): void {
+  useSimdKernels(simd);
+  useRelaxedSimd(relaxed);
+}
+
 const run = (name: string, inputs: tf.NamedTensorMap, attrs: object) => tf.engine().runKernel(name, inputs, attrs as never) as tf.Tensor;
 
 describe('wasm kernels supplied by tslab-xai', function () {
   this.timeout(120000);
 
-  afterEach(() => useSimdKernels(true));
+  afterEach(() => use(PATHS[0]));
+
+  it('run the relaxed-SIMD build where the engine has it (Node 20: behind a V8 flag that the engine sets)', () => {
+    const major = Number(process.versions.node.split('.')[0]);
+    if (major >= 20 && process.arch === 'x64') assert.ok(relaxedSimd() !== null, 'relaxed SIMD did not compile on this Node');
+  });
 
   it('are registered by ready() and reported in kernelsAdded / kernelsReplaced', async () => {
     const info = await ready({ verbose: false });
@@ -144,11 +163,11 @@ describe('wasm kernels supplied by tslab-xai', function () {
     assert.match(info.reason, /gradient kernels from tslab-xai/);
   });
 
-  for (const simd of [true, false]) {
-    const path = simd ? 'SIMD path' : 'fallback path';
+  for (const p of PATHS) {
+    const { path, simd } = p;
 
     it(`Conv2DBackpropFilter matches cpu on ${CONFIGS} random configurations (+ ${CONFIGS} with 3×3 filters and ≥ 8 channels) (${path})`, async () => {
-      useSimdKernels(simd);
+      use(p);
       const r = rng(simd ? 1 : 2);
       for (let i = 0; i < 2 * CONFIGS; i++) {
         const c = i < CONFIGS ? convCase(r, false) : winogradCase(r);
@@ -158,7 +177,7 @@ describe('wasm kernels supplied by tslab-xai', function () {
     });
 
     it(`MaxPoolGrad matches cpu (first maximum of each window, ties at 0 after relu) on ${CONFIGS} configurations (${path})`, async () => {
-      useSimdKernels(simd);
+      use(p);
       const r = rng(simd ? 3 : 4);
       // the first four tile the input exactly or leave rows/columns over (the reference CNN's pools)
       const fixed = [[[2, 8, 8, 4], 2, 'valid'], [[3, 9, 7, 8], 2, 'valid'], [[2, 26, 26, 16], 2, 'valid'], [[2, 13, 13, 32], 2, 'valid']] as const;
@@ -179,7 +198,7 @@ describe('wasm kernels supplied by tslab-xai', function () {
     });
 
     it(`Sum over leading axes and the per-channel bias Add match cpu (${path})`, async () => {
-      useSimdKernels(simd);
+      use(p);
       const r = rng(simd ? 5 : 6);
       for (let i = 0; i < 12; i++) {
         const shape = [r(1, 5), r(1, 9), r(1, 9), r(1, 19)];
@@ -193,23 +212,29 @@ describe('wasm kernels supplied by tslab-xai', function () {
 
   it('the ReLU gradient (ReluGrad on wasm) matches cpu, NaN and zeros included', async () => {
     const info = await ready({ verbose: false });
-    if (info.backend === 'wasm') assert.deepStrictEqual(info.gradientsReplaced, ['Relu']);
+    if (info.backend === 'wasm') assert.deepStrictEqual(info.gradientsReplaced, ['Relu', 'Softmax']);
     for (let i = 0; i < 6; i++) {
       const x = () => tf.concat([normal([37 + i], i), tf.tensor1d([0, -0, NaN, Infinity, -Infinity, 1e-30])]);
       await check(`relu gradient ${i}`, () => tf.tidy(() => tf.grad((z: tf.Tensor) => tf.relu(z).mul(normal([43 + i], i + 1)).sum())(x())));
     }
   });
 
-  for (const simd of [true, false]) {
-    const path = simd ? 'SIMD path' : 'fallback path';
+  for (const p of PATHS) {
+    const { path, simd } = p;
 
     it(`Conv2DBackpropInput matches cpu on ${CONFIGS} random configurations (+ ${CONFIGS} with 3×3 filters and ≥ 8 channels) (${path})`, async () => {
-      useSimdKernels(simd);
+      use(p);
       const r = rng(simd ? 7 : 17);
       for (let i = 0; i < 2 * CONFIGS; i++) {
         const c = i < CONFIGS ? convCase(r, false) : winogradCase(r);
         const make = () => tf.tidy(() => run('Conv2DBackpropInput', { dy: normal(c.dy, i), filter: normal(c.filter, i + 100) }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x }));
         await check(`Conv2DBackpropInput ${JSON.stringify(c)}`, make);
+      }
+      // the input gradient of a grey image's first layer (16 and 6 channels back to 1: four pixels at a time)
+      for (const [x, filter, pad] of [[[2, 28, 28, 1], [3, 3, 1, 16], 'valid'], [[1, 17, 23, 1], [3, 3, 1, 6], 'same'], [[2, 12, 13, 2], [2, 3, 2, 12], 'valid']] as const) {
+        const dy = outShape([...x], [...filter], 1, pad, 1, false);
+        const make = () => tf.tidy(() => run('Conv2DBackpropInput', { dy: normal(dy, 7), filter: normal([...filter], 8) }, { strides: 1, pad, dataFormat: 'NHWC', inputShape: x }));
+        await check(`Conv2DBackpropInput ${JSON.stringify({ x, filter, pad })}`, make);
       }
     });
   }
@@ -261,11 +286,11 @@ describe('wasm kernels supplied by tslab-xai', function () {
     }
   });
 
-  for (const simd of [true, false]) {
-    const path = simd ? 'SIMD path' : 'fallback path';
+  for (const p of PATHS) {
+    const { path, simd } = p;
 
     it(`replacements (Slice, BatchMatMul with transposes, Identity, Cast, GatherV2) match cpu (${path})`, async () => {
-      useSimdKernels(simd);
+      use(p);
       const r = rng(simd ? 11 : 21);
       for (let i = 0; i < 12; i++) {
         const shape = [r(1, 6), r(1, 6), r(1, 6), r(1, 6)];
@@ -283,9 +308,10 @@ describe('wasm kernels supplied by tslab-xai', function () {
     });
   }
 
-  for (const simd of [true, false]) {
-    it(`forward Conv2D, DepthwiseConv2dNative and their fused forms with 'same' padding match cpu on ${2 * CONFIGS} configurations each (${simd ? 'SIMD' : 'fallback'} path)`, async () => {
-      useSimdKernels(simd);
+  for (const p of PATHS) {
+    const { path, simd } = p;
+    it(`forward Conv2D, DepthwiseConv2dNative and their fused forms with 'same' padding match cpu on ${2 * CONFIGS} configurations each (${path})`, async () => {
+      use(p);
       const r = rng(simd ? 12 : 13);
       for (let i = 0; i < 2 * CONFIGS; i++) {
         // odd i: depthwise; from CONFIGS on, even i: 3×3 stride 1 with ≥ 8 channels (Winograd)

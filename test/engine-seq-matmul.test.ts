@@ -6,6 +6,7 @@
 import * as assert from 'assert';
 import { tf, ready } from '../lib/engine';
 import { forceProductPath } from '../lib/engine/kernels/batchMatMul';
+import { useRelaxedSimd } from '../lib/engine/kernels/simd/simdKernels';
 import { CONFIGS, check, normal, rng, thrown } from './engine-seq-check';
 
 /** Batch shapes of A and B that broadcast, and whether tfjs's cpu kernel gets them right (it indexes batches modulo). */
@@ -48,15 +49,19 @@ describe('BatchMatMul on the wasm SIMD kernel', function () {
     const info = await ready({ verbose: false });
     if (info.backend !== 'wasm' || !info.simd) this.skip();
   });
-  afterEach(() => forceProductPath(undefined));
+  afterEach(() => {
+    forceProductPath(undefined);
+    useRelaxedSimd(true);
+  });
 
-  for (const path of ['simd', undefined] as const) {
-    const label = path ? 'every product on the SIMD kernel' : 'the path chosen by shape';
+  for (const [path, relaxed] of [['simd', true], ['simd', false], [undefined, true]] as const) {
+    const label = path ? `every product on the SIMD kernel, ${relaxed ? 'relaxed-SIMD (fused multiply-add) build where the engine has it' : 'plain SIMD build'}` : 'the path chosen by shape';
 
     it(`matches cpu on ${2 * CONFIGS} random shapes, transposes and broadcasts (${label})`, async () => {
       const r = rng(path ? 11 : 12);
       for (let i = 0; i < 2 * CONFIGS; i++) {
         forceProductPath(path);
+        useRelaxedSimd(relaxed);
         const big = i % 6 === 5;
         const m = big ? r(60, 160) : r(1, 20);
         const n = big ? r(60, 600) : r(1, 20);

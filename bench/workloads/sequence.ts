@@ -10,11 +10,15 @@
  *                          320 random sequences of 50×40 (10 classes); best of 2 after a warm-up epoch
  *   matmul-*             : the products of the issue's table, in GFLOP/s (`gflops`), to compare with
  *                          the plain 2-D rate (`matmul-512x512x512`)
+ *   layernorm-2048x128   : forward and backward of `layerNorm` (lib/engine/ops) on the transformer's
+ *                          [32·64, 128] activations, ms per call; `composedMs` is the tfjs composition
+ *                          (tf.moments …), best of 10 timed right after in the same process
  */
 import { tf } from '../../lib/engine/tf';
 import { seededRandom } from '../../lib/data/permutation';
 import { BERT, BILSTM, biLstm, tinyBert } from '../sequenceModels';
 import { adam, type StepOptimizer } from '../../lib/models/adam';
+import { layerNorm } from '../../lib/engine/ops/layerNorm';
 import type { Workload } from '../workload';
 
 interface MaskedLm {
@@ -90,6 +94,39 @@ function product(name: string, sa: number[], sb: number[], tA: boolean, tB: bool
   };
 }
 
+/** layerNorm forward + backward (fused on wasm); `extra` times the composition for comparison. */
+function layerNormWorkload(): Workload {
+  let args: tf.Tensor[] | undefined;
+  let composedBest = Infinity;
+  const composed = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return x.sub(mean).mul(tf.rsqrt(variance.add(1e-5))).mul(g).add(b);
+  };
+  const once = (f: (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor) => {
+    const { value, grads } = tf.valueAndGrads((x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => f(x, g, b).sum() as tf.Scalar)(args!);
+    value.dataSync();
+    tf.dispose([value, ...grads]);
+  };
+  return {
+    name: 'layernorm-2048x128',
+    reps: 10,
+    setup() {
+      args ??= [tf.randomNormal([2048, 128], 0, 1, 'float32', 3), tf.randomNormal([128], 1, 0.1, 'float32', 4), tf.randomNormal([128], 0, 0.1, 'float32', 5)].map((t) => tf.keep(t));
+    },
+    run() {
+      once(layerNorm);
+    },
+    extra: () => {
+      for (let i = 0; i < 10; i++) {
+        const t0 = performance.now();
+        once(composed);
+        composedBest = Math.min(composedBest, performance.now() - t0);
+      }
+      return { composedMs: Math.round(composedBest * 100) / 100 };
+    },
+  };
+}
+
 export const workloads: Workload[] = [
   {
     name: 'transformer-step-x10',
@@ -125,4 +162,5 @@ export const workloads: Workload[] = [
   product('matmul-2048x128-x512x128T', [2048, 128], [512, 128], false, true),
   product('matmul-qkT-32x4x64x32', [32, 4, 64, 32], [32, 4, 64, 32], false, true),
   product('matmul-pv-32x4x64x64', [32, 4, 64, 64], [32, 4, 64, 32], false, false),
+  layerNormWorkload(),
 ];

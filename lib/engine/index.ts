@@ -10,6 +10,7 @@
 import * as path from 'path';
 import { tf } from './tf';
 import { registerWasmKernels } from './kernels';
+import { simdKernels, usingRelaxedSimd } from './kernels/simd/simdKernels';
 import { registerDilatedGradients } from './gradients';
 
 /** Which backend tslab-xai can run on. `node` is `@tensorflow/tfjs-node` (native libtensorflow). */
@@ -31,6 +32,8 @@ export interface EngineInfo {
   gradientsReplaced: string[];
   /** Whether the wasm backend runs SIMD code. */
   simd?: boolean;
+  /** Whether tslab-xai's kernels run their relaxed-SIMD build (fused multiply-add; see `relaxedSimd` in lib/engine/kernels/simd). */
+  relaxedSimd?: boolean;
 }
 
 /** Options of {@link ready}. */
@@ -88,6 +91,7 @@ async function activate(name: BackendName): Promise<EngineInfo | string> {
     kernelsReplaced,
     gradientsReplaced,
     simd: name === 'wasm' ? Boolean(tf.env().getBool('WASM_HAS_SIMD_SUPPORT')) : undefined,
+    relaxedSimd: name === 'wasm' ? usingRelaxedSimd() && simdKernels(tf.backend()) !== undefined : undefined,
   };
 }
 
@@ -136,7 +140,7 @@ export async function ready(options: ReadyOptions = {}): Promise<EngineInfo> {
         if (typeof info === 'string') throw new Error(`ready: no backend could load: ${notes.concat(info).join('; ')}`);
         info.reason = `${notes.join('; ')}; using the pure-JavaScript cpu backend (slow)`;
       } else {
-        info.reason = `${notes[0]}; using wasm${info.simd ? ' with SIMD' : ''} + ${info.kernelsAdded.length} gradient kernels from tslab-xai (and ${info.kernelsReplaced.length} of its own kernels replaced: faster, or corrected)`;
+        info.reason = `${notes[0]}; using wasm${info.simd ? ' with SIMD' : ''}${info.relaxedSimd ? ' (relaxed-SIMD fused multiply-add)' : ''} + ${info.kernelsAdded.length} gradient kernels from tslab-xai (and ${info.kernelsReplaced.length} of its own kernels replaced: faster, or corrected)`;
       }
     } else {
       info.reason = 'tfjs-node loaded (native TensorFlow)';
@@ -153,3 +157,4 @@ export function engineInfo(): EngineInfo | undefined {
 }
 
 export { tf };
+export { layerNorm } from './ops/layerNorm';

@@ -16,7 +16,7 @@
  * ```
  */
 import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { pointer, simdKernels, type SimdKernels } from './simd/simdKernels';
+import { pointer, simdKernels, usingRelaxedSimd, type SimdKernels } from './simd/simdKernels';
 import { scratch, type KernelReplacement, type WasmBackend } from './wasmCall';
 
 /** Where a product runs: the backend's XNNPACK fully-connected operator, or the SIMD kernel. */
@@ -29,15 +29,21 @@ export function forceProductPath(path: ProductPath | undefined): void {
   forced = path;
 }
 
+/** Rows of A from which a plain product amortizes packing B on the SIMD kernel (XNNPACK keeps B packed between calls). */
+export const SIMD_PLAIN_MIN_ROWS = 32;
+
 /**
- * The path for one product: XNNPACK for plain untransposed, unbatched products (its
- * fully-connected operator is as fast or faster there, measured on 128-bit SIMD, and it keeps the
- * packed weights of a constant operand — convolution filters at inference — between calls), the
- * SIMD kernel for everything else (transposed or batched).
+ * The path for one product: the SIMD kernel for every transposed or batched product; for plain
+ * untransposed, unbatched ones the SIMD kernel too when it runs its relaxed-SIMD (fused
+ * multiply-add) build and A has at least {@link SIMD_PLAIN_MIN_ROWS} rows — measured by CPU time
+ * (bench/RESULTS.md, 2026-12-01 helper section), 8–45% faster than XNNPACK's fully-connected
+ * operator on the `matmul-*` shapes — and XNNPACK otherwise (as fast as the plain SIMD build, and it
+ * keeps a constant operand packed between calls, which matters for a few rows at inference).
  */
-export function productPath(transposeA: boolean, transposeB: boolean, batch: number): ProductPath {
+export function productPath(transposeA: boolean, transposeB: boolean, batch: number, rows = Infinity): ProductPath {
   if (forced) return forced;
-  return !transposeA && !transposeB && batch === 1 ? 'xnnpack' : 'simd';
+  if (transposeA || transposeB || batch !== 1) return 'simd';
+  return usingRelaxedSimd() && rows >= SIMD_PLAIN_MIN_ROWS ? 'simd' : 'xnnpack';
 }
 
 const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
@@ -120,7 +126,7 @@ export const batchMatMulReplacement: KernelReplacement = {
       const outBatch = broadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
       // shapes that do not multiply: the backend's kernel throws tfjs's own error
       if ((transposeA ? a0 : a1) !== (transposeB ? b1 : b0) || !outBatch) return original(args);
-      if (productPath(transposeA, transposeB, size(outBatch)) === 'simd') return simdProduct(simd, backend, a, b, transposeA, transposeB, outBatch);
-      return original(args); // untransposed, unbatched: XNNPACK
+      if (productPath(transposeA, transposeB, size(outBatch), transposeA ? a1 : a0) === 'simd') return simdProduct(simd, backend, a, b, transposeA, transposeB, outBatch);
+      return original(args); // untransposed, unbatched, few rows or no fused multiply-add: XNNPACK
     }) as KernelFunc,
 };

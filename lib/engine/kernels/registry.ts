@@ -14,10 +14,12 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNati
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
 import { gatherV2Replacement } from './gatherV2';
 import { identityReplacement } from './identity';
+import { layerNormConfigs } from './layerNorm';
 import { lstmConfigs } from './lstm';
 import { maxPoolGradReplacement } from './maxPoolGrad';
 import { reluGradConfig, reluGradient } from './reluGrad';
 import { samePaddingReplacements } from './samePadding';
+import { softmaxGradConfig, softmaxGradient } from './softmaxGrad';
 import { sliceReplacement } from './slice';
 import { sumReplacement } from './sum';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum';
@@ -33,10 +35,12 @@ export const wasmKernels: WasmKernel[] = [
   adamUpdateConfig,
   reluGradConfig,
   ...lstmConfigs,
+  ...layerNormConfigs,
+  softmaxGradConfig,
 ];
 
 /** Gradients tslab-xai registers in place of tfjs's (same values, fewer kernels where the backend has ours). */
-export const gradients: GradConfig[] = [reluGradient];
+export const gradients: GradConfig[] = [reluGradient, softmaxGradient];
 
 /** The backend's own kernels that tslab-xai replaces (the original stays reachable for the cases it leaves alone). */
 export const wasmReplacements: KernelReplacement[] = [

@@ -31,3 +31,25 @@
 UNARY(exp_f32, exp4)
 UNARY(sigmoid_f32, sigmoid4)
 UNARY(tanh_f32, tanh4)
+
+/*
+ * The softmax gradient over the last axis of y [M, N] (y = softmax(x)), one pass per row in the
+ * order of tfjs's composition: dx = dy·y − Σ(dy·y)·y.
+ */
+EXPORT(softmax_grad)
+void softmax_grad(const float* dy, const float* y, float* dx, int M, int N) {
+  const int N4 = N & ~3;
+  for (int i = 0; i < M; i++, dy += N, y += N, dx += N) {
+    f4 s4 = splat(0.f);
+    float t = 0.f;
+    for (int j = 0; j < N4; j += 4) s4 = add(s4, mul(ld(dy + j), ld(y + j)));
+    for (int j = N4; j < N; j++) t += dy[j] * y[j];
+    const float s = (wasm_f32x4_extract_lane(s4, 0) + wasm_f32x4_extract_lane(s4, 1)) + (wasm_f32x4_extract_lane(s4, 2) + wasm_f32x4_extract_lane(s4, 3)) + t;
+    const f4 sv = splat(s);
+    for (int j = 0; j < N4; j += 4) {
+      f4 yv = ld(y + j);
+      st(dx + j, wasm_f32x4_sub(mul(ld(dy + j), yv), mul(sv, yv)));
+    }
+    for (int j = N4; j < N; j++) dx[j] = dy[j] * y[j] - s * y[j];
+  }
+}

@@ -15,8 +15,8 @@
 #define CONV_ROW(p, a0, a1)                                                 \
   if (P > p) {                                                              \
     f4 s = splat(xr[p * pstep + ci]);                                       \
-    a0 = add(a0, mul(s, w0));                                               \
-    if (V > 1) a1 = add(a1, mul(s, w1));                                    \
+    a0 = madd(s, w0, a0);                                               \
+    if (V > 1) a1 = madd(s, w1, a1);                                    \
   }
 #define CONV_OUT(p, a0, a1)                                                 \
   if (P > p) {                                                              \

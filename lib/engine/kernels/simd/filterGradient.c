@@ -15,8 +15,8 @@ INLINE void dw_tile(const float* x, const float* dy, float* dw, int R, int V,
 #define TILE_ROW(r, a0, a1)                       \
   if (R > r) {                                    \
     f4 s = splat(xr[r]);                          \
-    a0 = add(a0, mul(s, d0));                     \
-    if (V > 1) a1 = add(a1, mul(s, d1));          \
+    a0 = madd(s, d0, a0);                     \
+    if (V > 1) a1 = madd(s, d1, a1);          \
   }
   for (int i = i0; i < i1; i++) {
     const float* xr = x + ((i * SH + row0) * W + j0 * SW + col0) * CI;

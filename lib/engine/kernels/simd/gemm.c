@@ -18,6 +18,8 @@
 #define KC 256
 #define MC 72
 #define NC 512
+/* at most this many columns (NR-wide panels: 8), A is read in place instead of packed */
+#define DIRECT_A_MAX_N 64
 
 EXPORT(gemm_scratch_floats)
 int gemm_scratch_floats(void) { return MC * KC + KC * NC + MR * NR; }
@@ -32,6 +34,22 @@ static void pack_b(const float* B, int brs, int bcs, int k0, int kc, int j0, int
         st(out, ld(src));
         st(out + 4, ld(src + 4));
       }
+    } else if (brs == 1 && nr == NR) {
+      /* B transposed (q·kᵀ, dy·Wᵀ): each column is contiguous along k; 4×4 blocks transposed in registers */
+      int k = 0;
+      for (; k + 4 <= kc; k += 4, out += 4 * NR)
+        for (int h = 0; h < 2; h++) {
+          const float* s0 = src + k + (4 * h) * bcs;
+          f4 c0 = ld(s0), c1 = ld(s0 + bcs), c2 = ld(s0 + 2 * bcs), c3 = ld(s0 + 3 * bcs);
+          f4 t0 = wasm_i32x4_shuffle(c0, c1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(c0, c1, 2, 6, 3, 7);
+          f4 t2 = wasm_i32x4_shuffle(c2, c3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(c2, c3, 2, 6, 3, 7);
+          st(out + 4 * h, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
+          st(out + NR + 4 * h, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
+          st(out + 2 * NR + 4 * h, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
+          st(out + 3 * NR + 4 * h, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
+        }
+      for (; k < kc; k++, out += NR)
+        for (int c = 0; c < NR; c++) out[c] = src[k + c * bcs];
     } else {
       for (int k = 0; k < kc; k++, src += brs, out += NR) {
         int c = 0;
@@ -71,8 +89,8 @@ static void pack_a(const float* A, int ars, int acs, int i0, int mc, int k0, int
 #define ROW(r)                                          \
   {                                                     \
     f4 a = wasm_v128_load32_splat(ap + r);              \
-    c##r##0 = add(c##r##0, mul(a, b0));                 \
-    c##r##1 = add(c##r##1, mul(a, b1));                 \
+    c##r##0 = madd(a, b0, c##r##0);                 \
+    c##r##1 = madd(a, b1, c##r##1);                 \
   }
 #define OUT(r)                                                   \
   {                                                              \
@@ -94,6 +112,51 @@ static void tile(const float* ap, const float* bp, int kc, float* C, int ldc, in
     ROW(0) ROW(1) ROW(2) ROW(3) ROW(4) ROW(5)
   }
   OUT(0) OUT(1) OUT(2) OUT(3) OUT(4) OUT(5)
+}
+
+#define ROWD(r)                                         \
+  {                                                     \
+    f4 a = wasm_v128_load32_splat(a##r + k);            \
+    c##r##0 = madd(a, b0, c##r##0);                     \
+    c##r##1 = madd(a, b1, c##r##1);                     \
+  }
+
+/* The same tile with A read in place (rows ars apart, columns contiguous): no packing of A. */
+static void tile_direct(const float* a, int ars, const float* bp, int kc, float* C, int ldc, int accumulate) {
+  const float *a0 = a, *a1 = a + ars, *a2 = a + 2 * ars, *a3 = a + 3 * ars, *a4 = a + 4 * ars, *a5 = a + 5 * ars;
+  f4 c00 = splat(0.f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  f4 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  for (int k = 0; k < kc; k++, bp += NR) {
+    f4 b0 = ld(bp), b1 = ld(bp + 4);
+    ROWD(0) ROWD(1) ROWD(2) ROWD(3) ROWD(4) ROWD(5)
+  }
+  OUT(0) OUT(1) OUT(2) OUT(3) OUT(4) OUT(5)
+}
+
+/*
+ * A block whose A has contiguous rows (acs = 1) and few column panels: full MR-row tiles read A in
+ * place, since packing it would cost about as much as the products it serves; only the last,
+ * partial row panel is packed (reading past A's last row is never done).
+ */
+static void block_direct(const float* A, int ars, float* pa, const float* pb, int mc, int nc, int kc, float* C, int ldc, int accumulate, float* edge) {
+  int full = mc - mc % MR;
+  if (full < mc) pack_a(A, ars, 1, full, mc - full, 0, kc, pa);
+  for (int j = 0; j < nc; j += NR) {
+    int nr = nc - j < NR ? nc - j : NR;
+    const float* bp = pb + j * kc;
+    for (int i = 0; i < mc; i += MR) {
+      int mr = mc - i < MR ? mc - i : MR;
+      float* c = C + i * ldc + j;
+      if (mr == MR && nr == NR) {
+        tile_direct(A + i * ars, ars, bp, kc, c, ldc, accumulate);
+      } else {
+        if (mr == MR) tile_direct(A + i * ars, ars, bp, kc, edge, NR, 0);
+        else tile(pa, bp, kc, edge, NR, 0);
+        for (int r = 0; r < mr; r++)
+          for (int s = 0; s < nr; s++) c[r * ldc + s] = accumulate ? c[r * ldc + s] + edge[r * NR + s] : edge[r * NR + s];
+      }
+    }
+  }
 }
 
 static void block(const float* pa, const float* pb, int mc, int nc, int kc, float* C, int ldc, int accumulate, float* edge) {
@@ -130,6 +193,10 @@ void gemm_acc(const float* A, const float* B, float* C, int M, int N, int K, int
       pack_b(B, brs, bcs, k0, kc, j0, nc, pb);
       for (int i0 = 0; i0 < M; i0 += MC) {
         int mc = M - i0 < MC ? M - i0 : MC;
+        if (acs == 1 && nc <= DIRECT_A_MAX_N) {
+          block_direct(A + i0 * ars + k0, ars, pa, pb, mc, nc, kc, C + i0 * N + j0, N, acc || k0 > 0, edge);
+          continue;
+        }
         pack_a(A, ars, acs, i0, mc, k0, kc, pa);
         block(pa, pb, mc, nc, kc, C + i0 * N + j0, N, acc || k0 > 0, edge);
       }

@@ -9,6 +9,37 @@
  * dy or 0, so dx needs no zeroing and no read-modify-write; rows and columns past the last window
  * are zeroed.
  */
+/* 2×2 windows of the tiled case, unrolled: the four taps of 4 channels tested in row-major order. */
+INLINE void max_pool_grad_2x2(const float* x, const float* y, const float* dy, float* dx, int B, int H, int W, int C, int OH, int OW) {
+  const int row = W * C;
+  for (int b = 0; b < B; b++) {
+    const float* xb = x + b * H * W * C;
+    float* gb = dx + b * H * W * C;
+    for (int i = 0; i < OH; i++) {
+      const float* yr = y + (b * OH + i) * OW * C;
+      const float* dr = dy + (b * OH + i) * OW * C;
+      for (int j = 0; j < OW; j++) {
+        int p = (2 * i * W + 2 * j) * C;
+        for (int c = 0; c < C; c += 4, p += 4) {
+          f4 yv = ld(yr + j * C + c), gv = ld(dr + j * C + c);
+          f4 h0 = wasm_f32x4_eq(ld(xb + p), yv);
+          f4 h1 = wasm_v128_andnot(wasm_f32x4_eq(ld(xb + p + C), yv), h0);
+          f4 f01 = wasm_v128_or(h0, h1);
+          f4 h2 = wasm_v128_andnot(wasm_f32x4_eq(ld(xb + p + row), yv), f01);
+          f4 h3 = wasm_v128_andnot(wasm_f32x4_eq(ld(xb + p + row + C), yv), wasm_v128_or(f01, h2));
+          st(gb + p, wasm_v128_and(gv, h0));
+          st(gb + p + C, wasm_v128_and(gv, h1));
+          st(gb + p + row, wasm_v128_and(gv, h2));
+          st(gb + p + row + C, wasm_v128_and(gv, h3));
+        }
+      }
+      if (OW * 2 < W)
+        for (int kh = 0; kh < 2; kh++) zero(gb + ((i * 2 + kh) * W + OW * 2) * C, (W - OW * 2) * C);
+    }
+    if (OH * 2 < H) zero(gb + OH * 2 * W * C, (H - OH * 2) * W * C);
+  }
+}
+
 INLINE void max_pool_grad_tiled(const float* x, const float* y, const float* dy, float* dx, int B, int H, int W, int C,
                                 int OH, int OW, int FH, int FW) {
   for (int b = 0; b < B; b++) {
@@ -40,7 +71,8 @@ EXPORT(max_pool_grad)
 void max_pool_grad(const float* x, const float* y, const float* dy, float* dx, int B, int H, int W, int C,
                    int OH, int OW, int FH, int FW, int SH, int SW, int PT, int PL) {
   if (SH == FH && SW == FW && PT == 0 && PL == 0 && C % 4 == 0 && OH * FH <= H && OW * FW <= W) {
-    max_pool_grad_tiled(x, y, dy, dx, B, H, W, C, OH, OW, FH, FW);
+    if (FH == 2 && FW == 2) max_pool_grad_2x2(x, y, dy, dx, B, H, W, C, OH, OW);
+    else max_pool_grad_tiled(x, y, dy, dx, B, H, W, C, OH, OW, FH, FW);
     return;
   }
   zero(dx, B * H * W * C);

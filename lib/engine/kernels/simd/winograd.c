@@ -181,8 +181,8 @@ INLINE void wino_grad_products(const float* V, const float* Y, float* P, int n, 
         for (int s = 0; s < n; s++, vs += CI, ys += CO) {
           f4 y0 = ld(ys), y1 = V2 ? ld(ys + 4) : splat(0.f);
           f4 x0 = splat(vs[0]), x1 = splat(vs[1]), x2 = splat(vs[2]), x3 = splat(vs[3]);
-          a00 = add(a00, mul(x0, y0)); a10 = add(a10, mul(x1, y0)); a20 = add(a20, mul(x2, y0)); a30 = add(a30, mul(x3, y0));
-          if (V2) { a01 = add(a01, mul(x0, y1)); a11 = add(a11, mul(x1, y1)); a21 = add(a21, mul(x2, y1)); a31 = add(a31, mul(x3, y1)); }
+          a00 = madd(x0, y0, a00); a10 = madd(x1, y0, a10); a20 = madd(x2, y0, a20); a30 = madd(x3, y0, a30);
+          if (V2) { a01 = madd(x0, y1, a01); a11 = madd(x1, y1, a11); a21 = madd(x2, y1, a21); a31 = madd(x3, y1, a31); }
         }
         st(pr, a00); st(pr + CO, a10); st(pr + 2 * CO, a20); st(pr + 3 * CO, a30);
         if (V2) { st(pr + 4, a01); st(pr + CO + 4, a11); st(pr + 2 * CO + 4, a21); st(pr + 3 * CO + 4, a31); }
