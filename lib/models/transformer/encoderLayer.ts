@@ -1,7 +1,7 @@
 /**
  * One post-norm transformer encoder block (Vaswani et al. 2017, "Attention is all you need",
  * arXiv:1706.03762), as PyTorch's `nn.TransformerEncoderLayer` with no dropout:
- * `x = LN(x + MHA(x)); x = LN(x + W₂·act(W₁·x))`. tfjs 4.22 has no multi-head attention layer,
+ * `x = LN(x + MHA(x)); x = LN(x + W₂·act(W₁·x))`, layer norm (Ba et al. 2016) being the engine's fused op. tfjs 4.22 has no multi-head attention layer,
  * so this one layer holds the block's weights (PyTorch's in_proj, out_proj, linear1/2, norm1/2)
  * and returns **two** outputs from the same forward pass: the new states [batch, length, d] and
  * the attention weights [batch, heads, length, length] (query rows, key columns; each row sums
@@ -17,14 +17,7 @@
  * ```
  */
 import { tf } from '../../engine/tf';
-
-/** Layer normalization over the last axis (Ba et al. 2016, arXiv:1607.06450), ε 1e-5 as PyTorch. */
-export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon = 1e-5): tf.Tensor {
-  return tf.tidy(() => {
-    const { mean, variance } = tf.moments(x, -1, true);
-    return x.sub(mean).mul(tf.rsqrt(variance.add(epsilon))).mul(gamma).add(beta);
-  });
-}
+import { layerNorm } from '../../engine/ops/layerNorm';
 
 /** The weights of one encoder block, by PyTorch's names. */
 export interface EncoderWeights {
