@@ -1,17 +1,24 @@
 /**
  * A small DCGAN on the MNIST digits (Radford, Metz & Chintala 2016, "Unsupervised representation
- * learning with deep convolutional generative adversarial networks"; Goodfellow et al. 2014): a
- * conv2dTranspose generator G: z ∈ ℝ³² → [28, 28, 1] in [0, 1] against a strided-conv discriminator,
- * non-saturating loss, Adam(2e-4, β₁ 0.5). Trained once on 2 cores and cached under
- * `data/generated/mnist-dcgan/` like the course model; `latent(generator)` makes it a class-maximization prior.
+ * learning with deep convolutional generative adversarial networks"; Goodfellow et al. 2014) with
+ * the known-good small-GAN practice: a fully-connected-first generator z ∈ ℝ⁶⁴ → 7×7×32 →
+ * conv2dTranspose 14×14×16 → 28×28×1 with batch norm and ReLU and a tanh output; a strided-conv
+ * discriminator with LeakyReLU 0.2 and no batch norm; data in [−1, 1] inside both; Adam(5e-4,
+ * β₁ 0.5); one-sided label smoothing of the real label to 0.9 (Salimans et al. 2016, "Improved
+ * techniques for training GANs"); the non-saturating generator loss −log D(G(z)). Trained once on
+ * 2 cores (1,000 steps, budgeted for ~2 min) and cached under `data/generated/mnist-dcgan/` like the course model;
+ * `latent(generator)` makes it a class-maximization prior.
  *
- * Status: at the default budget (5 epochs, 620 steps) the samples are thick single strokes and
- * blobs, not yet digits (losses D 0.42, G 2.5); notebook 10 uses the VAE ({@link mnistVae}) as its prior.
+ * The saved generator maps z to images in [0, 1] (tanh, then a rescaling layer), like the VAE's
+ * decoder, so it feeds the course CNN directly; {@link classifierScore} measures that its samples
+ * are digits. Measured on 1,000 samples read by the course CNN: mean max-probability 0.88 (real held-out
+ * digits 0.99, the VAE's samples 0.84), class entropy 2.03 (log 10 = 2.30; the VAE 2.20), Inception
+ * Score 5.7 (real 9.8, VAE 5.9): digit-shaped strokes, many malformed, few 1s (0.9%).
  *
  * @example
  * ```ts
- * const { generator } = await mnistDcgan();
- * const samples = tf.tidy(() => generator.predict(tf.randomNormal([16, 32])) as tf.Tensor4D);
+ * const { generator, latentDim } = await mnistDcgan();
+ * const samples = tf.tidy(() => generator.predict(tf.randomNormal([16, latentDim])) as tf.Tensor4D);
  * ```
  */
 import * as path from 'path';
@@ -24,7 +31,29 @@ import { generatedDir } from '../../packageRoot';
 import { cachedModels } from '../modelCache';
 
 /** Version of the DCGAN recipe: a saved one of another version is retrained. */
-export const MNIST_DCGAN_VERSION = 1;
+export const MNIST_DCGAN_VERSION = 2;
+
+/** The DCGAN's recipe (what {@link mnistDcgan} trains; a change of it bumps {@link MNIST_DCGAN_VERSION}). */
+export const DCGAN_RECIPE = {
+  /** Seed of the weight initializers, the batch order and the z draws. */
+  seed: 21,
+  /** Dimension of z. */
+  latentDim: 64,
+  /** Images per step (real and fake each). */
+  batchSize: 64,
+  /** Adam steps for D and for G (one each per batch): 8 passes over the 7,996 training digits (the 2-core budget). */
+  steps: 1000,
+  /**
+   * Adam's learning rate (Radford et al.'s 2e-4 is for ~10⁴ steps: at 1,000 steps it leaves a dotted
+   * background and CNN confidence 0.65; 5e-4 gives clean strokes and 0.88) and β₁ (Radford et al.).
+   */
+  learningRate: 5e-4,
+  beta1: 0.5,
+  /** Target of the real digits in D's loss (one-sided label smoothing; 1 = none). */
+  realLabel: 0.9,
+  /** Momentum of the generator's batch-norm moving statistics (used at sampling time). */
+  bnMomentum: 0.9,
+} as const;
 
 /** What {@link mnistDcgan} returns. */
 export interface MnistDcgan {
@@ -32,7 +61,7 @@ export interface MnistDcgan {
   generator: tf.LayersModel;
   /** Dimension of z. */
   latentDim: number;
-  /** Discriminator and generator losses of the last epoch. */
+  /** Mean discriminator and generator losses over the last 10% of the steps. */
   losses: { d: number; g: number };
   /** Whether this call trained it. */
   trained: boolean;
@@ -48,85 +77,144 @@ export interface MnistDcganOptions {
   retrain?: boolean;
   /** No progress bar. */
   quiet?: boolean;
-  /** Epochs over the 7,996 training digits; default 5 (620 steps: the 2-core budget). */
-  epochs?: number;
 }
 
-const LATENT = 32;
+const init = (seed: number) => tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed });
 
-function generatorModel(seed: number): tf.Sequential {
-  const init = (k: number) => tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: seed + k });
+/**
+ * The DCGAN generator G: z [n, latentDim] → [n, 28, 28, 1] in [0, 1]: dense → 7×7×32, batch norm,
+ * ReLU; conv2dTranspose (4×4, stride 2) → 14×14×16, batch norm, ReLU; conv2dTranspose → 28×28×1,
+ * tanh; rescaled by (x + 1)/2. Weights N(0, 0.02²) from `seed` (Radford et al.).
+ *
+ * @example
+ * ```ts
+ * const g = dcganGenerator(21);
+ * g.predict(tf.randomNormal([4, 64]));   // [4, 28, 28, 1]
+ * ```
+ */
+export function dcganGenerator(seed: number, latentDim: number = DCGAN_RECIPE.latentDim): tf.Sequential {
+  if (!Number.isInteger(latentDim) || latentDim < 1) throw new Error(`dcganGenerator: latentDim must be a positive integer; got ${latentDim}`);
+  const momentum = DCGAN_RECIPE.bnMomentum;
   const g = tf.sequential({ name: 'dcgan_generator' });
-  g.add(tf.layers.dense({ inputShape: [LATENT], units: 7 * 7 * 64, kernelInitializer: init(1) }));
-  g.add(tf.layers.leakyReLU({ alpha: 0.2 }));
-  g.add(tf.layers.reshape({ targetShape: [7, 7, 64] }));
-  g.add(tf.layers.conv2dTranspose({ filters: 32, kernelSize: 4, strides: 2, padding: 'same', kernelInitializer: init(2) }));
-  g.add(tf.layers.leakyReLU({ alpha: 0.2 }));
-  g.add(tf.layers.conv2dTranspose({ filters: 1, kernelSize: 4, strides: 2, padding: 'same', activation: 'sigmoid', kernelInitializer: init(3) }));
+  g.add(tf.layers.dense({ inputShape: [latentDim], units: 7 * 7 * 32, useBias: false, kernelInitializer: init(seed + 1) }));
+  g.add(tf.layers.batchNormalization({ momentum }));
+  g.add(tf.layers.reLU());
+  g.add(tf.layers.reshape({ targetShape: [7, 7, 32] }));
+  g.add(tf.layers.conv2dTranspose({ filters: 16, kernelSize: 4, strides: 2, padding: 'same', useBias: false, kernelInitializer: init(seed + 2) }));
+  g.add(tf.layers.batchNormalization({ momentum }));
+  g.add(tf.layers.reLU());
+  g.add(tf.layers.conv2dTranspose({ filters: 1, kernelSize: 4, strides: 2, padding: 'same', activation: 'tanh', kernelInitializer: init(seed + 3) }));
+  g.add(tf.layers.rescaling({ scale: 0.5, offset: 0.5 }));
   return g;
 }
 
-function discriminatorModel(seed: number): tf.Sequential {
-  const init = (k: number) => tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: seed + k });
+/**
+ * The DCGAN discriminator D: images [n, 28, 28, 1] in [0, 1] → one logit each [n, 1] (real > 0):
+ * rescaled to [−1, 1]; conv 4×4 stride 2 → 14×14×16, LeakyReLU 0.2; conv → 7×7×32, LeakyReLU 0.2;
+ * dense → 1. No batch norm (real and fake batches go through it apart). Weights N(0, 0.02²).
+ *
+ * @example
+ * ```ts
+ * const d = dcganDiscriminator(21);
+ * d.predict(tf.zeros([4, 28, 28, 1]));   // [4, 1] logits
+ * ```
+ */
+export function dcganDiscriminator(seed: number): tf.Sequential {
   const d = tf.sequential({ name: 'dcgan_discriminator' });
-  d.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 4, strides: 2, padding: 'same', kernelInitializer: init(4) }));
+  d.add(tf.layers.rescaling({ inputShape: [28, 28, 1], scale: 2, offset: -1 }));
+  d.add(tf.layers.conv2d({ filters: 16, kernelSize: 4, strides: 2, padding: 'same', kernelInitializer: init(seed + 4) }));
   d.add(tf.layers.leakyReLU({ alpha: 0.2 }));
-  d.add(tf.layers.conv2d({ filters: 64, kernelSize: 4, strides: 2, padding: 'same', kernelInitializer: init(5) }));
+  d.add(tf.layers.conv2d({ filters: 32, kernelSize: 4, strides: 2, padding: 'same', kernelInitializer: init(seed + 5) }));
   d.add(tf.layers.leakyReLU({ alpha: 0.2 }));
   d.add(tf.layers.flatten());
-  d.add(tf.layers.dense({ units: 1, kernelInitializer: init(6) }));
+  d.add(tf.layers.dense({ units: 1, kernelInitializer: init(seed + 6) }));
   return d;
 }
 
-/** Mean softplus(−s) (label 1) or softplus(s) (label 0): binary cross-entropy on logits. */
-function bce(logits: tf.Tensor, real: boolean): tf.Scalar {
-  return tf.mean(tf.softplus(real ? tf.neg(logits) : logits)) as tf.Scalar;
+/**
+ * D's loss on logits: binary cross-entropy with target `realLabel` for the real digits (one-sided
+ * label smoothing, Salimans et al. 2016) and 0 for the fakes, each averaged over its batch:
+ * mean[t·softplus(−s) + (1−t)·softplus(s)] over real + mean[softplus(s)] over fake.
+ *
+ * @example
+ * ```ts
+ * discriminatorLoss(tf.tensor2d([[0]]), tf.tensor2d([[0]]), 1);   // 2·log 2
+ * ```
+ */
+export function discriminatorLoss(realLogits: tf.Tensor, fakeLogits: tf.Tensor, realLabel: number = DCGAN_RECIPE.realLabel): tf.Scalar {
+  if (!(realLabel > 0.5 && realLabel <= 1)) throw new Error(`discriminatorLoss: realLabel must be in (0.5, 1]; got ${realLabel}`);
+  return tf.tidy(() => {
+    const real = tf.add(tf.mul(realLabel, tf.softplus(tf.neg(realLogits))), tf.mul(1 - realLabel, tf.softplus(realLogits))).mean();
+    return tf.add(real, tf.softplus(fakeLogits).mean()) as tf.Scalar;
+  });
+}
+
+/**
+ * G's non-saturating loss (Goodfellow et al. 2014, §3): −log D(G(z)) = mean softplus(−s) on the
+ * fakes' logits s — strong gradients early, when D rejects every fake (log(1 − D) would saturate).
+ *
+ * @example
+ * ```ts
+ * generatorLoss(tf.tensor2d([[0]]));   // log 2
+ * ```
+ */
+export function generatorLoss(fakeLogits: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => tf.softplus(tf.neg(fakeLogits)).mean() as tf.Scalar);
 }
 
 const valuesOf = (m: tf.LayersModel) => m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
 
-async function trainDcgan(epochs: number, quiet: boolean): Promise<{ g: tf.Sequential; losses: { d: number; g: number } }> {
-  const g = generatorModel(21);
-  const d = discriminatorModel(21);
+async function trainDcgan(quiet: boolean): Promise<{ g: tf.Sequential; losses: { d: number; g: number } }> {
+  const { seed, latentDim, batchSize: batch, steps, learningRate, beta1, realLabel } = DCGAN_RECIPE;
+  const g = dcganGenerator(seed, latentDim);
+  const d = dcganDiscriminator(seed);
   const tr = loadMnist({ split: 'train' });
   const n = tr.images.shape[0];
   const host = tr.images.dataSync() as Float32Array;
   tf.dispose([tr.images, tr.labels]);
-  const batch = 64;
-  const steps = Math.floor(n / batch);
-  const optD = tf.train.adam(2e-4, 0.5);
-  const optG = tf.train.adam(2e-4, 0.5);
+  const optD = tf.train.adam(learningRate, beta1);
+  const optG = tf.train.adam(learningRate, beta1);
   const [varsD, varsG] = [valuesOf(d), valuesOf(g)];
-  const bar = progress({ total: epochs * steps, label: 'train DCGAN', enabled: !quiet, every: steps });
-  let seed = 1;
-  let sums = { d: 0, g: 0 };
+  const perEpoch = Math.floor(n / batch);
+  const bar = progress({ total: steps, label: 'train DCGAN', enabled: !quiet, every: 50 });
+  const tail = Math.max(1, Math.round(steps / 10));
+  const sums = { d: 0, g: 0 };
+  let order: Int32Array | number[] = [];
+  let zSeed = seed * 1000;
   try {
-    for (let e = 1; e <= epochs; e++) {
-      const order = permutation(n, 200 + e);
-      sums = { d: 0, g: 0 };
-      for (let s = 0; s < steps; s++) {
-        const rows = new Float32Array(batch * 784);
-        for (let r = 0; r < batch; r++) rows.set(host.subarray(order[s * batch + r] * 784, (order[s * batch + r] + 1) * 784), r * 784);
-        const real = tf.tensor4d(rows, [batch, 28, 28, 1]);
-        const z = tf.randomNormal([batch, LATENT], 0, 1, 'float32', seed++);
-        const lossD = optD.minimize(() => {
-          const fake = g.apply(z, { training: true }) as tf.Tensor;
-          return tf.add(bce(d.apply(real, { training: true }) as tf.Tensor, true), bce(d.apply(fake, { training: true }) as tf.Tensor, false)) as tf.Scalar;
-        }, true, varsD) as tf.Scalar;
-        const z2 = tf.randomNormal([batch, LATENT], 0, 1, 'float32', seed++);
-        const lossG = optG.minimize(() => bce(d.apply(g.apply(z2, { training: true }), { training: true }) as tf.Tensor, true), true, varsG) as tf.Scalar;
-        sums.d += lossD.dataSync()[0];
-        sums.g += lossG.dataSync()[0];
-        tf.dispose([real, z, z2, lossD, lossG]);
-        bar.tick({ epoch: e, d: sums.d / (s + 1), g: sums.g / (s + 1) });
-        await pollInterrupt('mnistDcgan');
+    for (let s = 0; s < steps; s++) {
+      const pos = (s % perEpoch) * batch;
+      if (pos === 0) order = permutation(n, seed * 100 + s / perEpoch);
+      const rows = new Float32Array(batch * 784);
+      for (let r = 0; r < batch; r++) rows.set(host.subarray(order[pos + r] * 784, (order[pos + r] + 1) * 784), r * 784);
+      const real = tf.tensor4d(rows, [batch, 28, 28, 1]);
+      const z = tf.randomNormal([batch, latentDim], 0, 1, 'float32', zSeed++);
+      // D step: only D's variables move; G runs in training mode (batch statistics), as in the G step
+      const lossD = optD.minimize(() => {
+        const fake = g.apply(z, { training: true }) as tf.Tensor;
+        return discriminatorLoss(d.apply(real, { training: true }) as tf.Tensor, d.apply(fake, { training: true }) as tf.Tensor, realLabel);
+      }, true, varsD) as tf.Scalar;
+      const z2 = tf.randomNormal([batch, latentDim], 0, 1, 'float32', zSeed++);
+      // G step: only G's variables move, against the D just updated
+      const lossG = optG.minimize(() => generatorLoss(d.apply(g.apply(z2, { training: true }), { training: true }) as tf.Tensor), true, varsG) as tf.Scalar;
+      const [ld, lg] = [lossD.dataSync()[0], lossG.dataSync()[0]];
+      tf.dispose([real, z, z2, lossD, lossG]);
+      if (!Number.isFinite(ld) || !Number.isFinite(lg)) throw new Error(`mnistDcgan: the losses became ${ld}, ${lg} at step ${s + 1}`);
+      if (s >= steps - tail) {
+        sums.d += ld;
+        sums.g += lg;
       }
+      bar.tick({ d: ld, g: lg });
+      await pollInterrupt('mnistDcgan');
     }
-    const losses = { d: sums.d / steps, g: sums.g / steps };
+    const losses = { d: sums.d / tail, g: sums.g / tail };
     bar.done(losses);
-    d.dispose();
     return { g, losses };
+  } catch (e) {
+    g.dispose();
+    throw e;
   } finally {
+    d.dispose();
     optD.dispose();
     optG.dispose();
   }
@@ -135,11 +223,9 @@ async function trainDcgan(epochs: number, quiet: boolean): Promise<{ g: tf.Seque
 /** The MNIST DCGAN generator: loaded when saved with this recipe version, else trained and saved. */
 export async function mnistDcgan(options: MnistDcganOptions = {}): Promise<MnistDcgan> {
   const dir = options.dir ?? path.join(generatedDir(), 'mnist-dcgan');
-  const epochs = options.epochs ?? 5;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`mnistDcgan: options.epochs must be a positive integer; got ${epochs}`);
-  const c = await cachedModels<{ losses: { d: number; g: number }; epochs: number }>('mnistDcgan', 'DCGAN', dir, MNIST_DCGAN_VERSION, ['generator'], options, async () => {
-    const { g, losses } = await trainDcgan(epochs, options.quiet ?? false);
-    return { models: { generator: g }, meta: { losses, epochs } };
+  const c = await cachedModels<{ losses: { d: number; g: number }; steps: number }>('mnistDcgan', 'DCGAN', dir, MNIST_DCGAN_VERSION, ['generator'], options, async () => {
+    const { g, losses } = await trainDcgan(options.quiet ?? false);
+    return { models: { generator: g }, meta: { losses, steps: DCGAN_RECIPE.steps } };
   });
-  return { generator: c.models.generator, latentDim: LATENT, losses: c.meta.losses, trained: c.trained, ms: c.ms };
+  return { generator: c.models.generator, latentDim: DCGAN_RECIPE.latentDim, losses: c.meta.losses, trained: c.trained, ms: c.ms };
 }
