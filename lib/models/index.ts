@@ -6,3 +6,4 @@ export * from './generators';
 export * from './fusedLstm';
 export { fileLoadHandler, fileSaveHandler, loadSavedModels, cachedModels, type CachedModels, type SavedModels } from './modelCache';
 export * from './transformer';
+export * from './biLstmLm';

@@ -1,3 +1,7 @@
 /** Probes — what does a layer know? — with Hewitt & Liang's control tasks. */
 export * from './probe';
 export * from './controlTask';
+export * from './probingTask';
+export * from './layerRepresentations';
+export * from './probeLayers';
+export * from './linearProbes';
