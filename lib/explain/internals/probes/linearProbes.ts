@@ -20,7 +20,7 @@ import { pollInterrupt } from '../../../display/interrupt';
 import { permutation } from '../../../data/permutation';
 import { checkInteger } from '../../../checks';
 import { adam } from '../../../models/adam';
-import { accuracyOf, checkData, classScores, type ProbeOptions, type ProbeResult } from './probe';
+import { predictionAccuracy, checkProbeData, classScores, type ProbeOptions, type ProbeResult } from './probe';
 
 /** Shared vectors with one label list per probe. The caller owns `features`. */
 export interface ProbeHeads {
@@ -49,9 +49,9 @@ export async function linearProbes(train: ProbeHeads, dev: ProbeHeads, test?: Pr
   }
   const d = train.features?.shape?.[1];
   for (let h = 0; h < heads; h++) {
-    checkData(where, h === 0 && heads === 1 ? 'train' : `train (probe ${h})`, { features: train.features, labels: train.labels[h] });
-    checkData(where, `dev (probe ${h})`, { features: dev.features, labels: dev.labels[h] }, d);
-    if (test) checkData(where, `test (probe ${h})`, { features: test.features, labels: test.labels[h] }, d);
+    checkProbeData(where, h === 0 && heads === 1 ? 'train' : `train (probe ${h})`, { features: train.features, labels: train.labels[h] });
+    checkProbeData(where, `dev (probe ${h})`, { features: dev.features, labels: dev.labels[h] }, d);
+    if (test) checkProbeData(where, `test (probe ${h})`, { features: test.features, labels: test.labels[h] }, d);
   }
   checkInteger(where, 'options.epochs', epochs, 1);
   checkInteger(where, 'options.patience', patience, 1);
@@ -132,7 +132,7 @@ export async function linearProbes(train: ProbeHeads, dev: ProbeHeads, test?: Pr
       const running = all.filter((h) => !best[h].stopped);
       const preds = predictAll(dev.features, w, b, all);
       for (const h of running) {
-        const acc = accuracyOf(preds[h], dev.labels[h]);
+        const acc = predictionAccuracy(preds[h], dev.labels[h]);
         history[h].push({ epoch, loss: lossSum / n, devAccuracy: acc });
         if (acc > best[h].acc) {
           tf.dispose([best[h].w!, best[h].b!].filter(Boolean));
@@ -147,10 +147,10 @@ export async function linearProbes(train: ProbeHeads, dev: ProbeHeads, test?: Pr
       const evalSet = test ?? dev;
       const evalPred = predictAll(evalSet.features, wh, bh, [h])[0];
       const accuracy: ProbeResult['accuracy'] = {
-        train: accuracyOf(predictAll(train.features, wh, bh, [h])[0], train.labels[h]),
-        dev: accuracyOf(test ? predictAll(dev.features, wh, bh, [h])[0] : evalPred, dev.labels[h]),
+        train: predictionAccuracy(predictAll(train.features, wh, bh, [h])[0], train.labels[h]),
+        dev: predictionAccuracy(test ? predictAll(dev.features, wh, bh, [h])[0] : evalPred, dev.labels[h]),
       };
-      if (test) accuracy.test = accuracyOf(evalPred, test.labels[h]);
+      if (test) accuracy.test = predictionAccuracy(evalPred, test.labels[h]);
       return {
         kind: 'linear' as const,
         accuracy,

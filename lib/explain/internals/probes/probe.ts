@@ -83,7 +83,7 @@ export interface ProbeResult {
   parameters: number;
 }
 
-export function checkData(where: string, name: string, d: ProbeData | undefined, dim?: number): void {
+export function checkProbeData(where: string, name: string, d: ProbeData | undefined, dim?: number): void {
   if (!d || !(d.features instanceof tf.Tensor) || d.features.isDisposed || d.features.rank !== 2) {
     throw new Error(`${where}: ${name}.features must be a tf.Tensor2D [n, d] (not disposed)`);
   }
@@ -124,7 +124,7 @@ export function classScores(pred: ArrayLike<number>, labels: readonly number[], 
 }
 
 /** Share of `pred` equal to `labels`. */
-export function accuracyOf(pred: Int32Array, labels: readonly number[]): number {
+export function predictionAccuracy(pred: Int32Array, labels: readonly number[]): number {
   let hit = 0;
   labels.forEach((l, i) => (hit += pred[i] === l ? 1 : 0));
   return hit / labels.length;
@@ -138,10 +138,10 @@ export async function probe(train: ProbeData, dev: ProbeData, test?: ProbeData, 
   const where = 'probe';
   const { kind = 'linear', hidden = 256, weightDecay = 0, dropout = 0, epochs = 30, patience = 3, batchSize = 256, seed = 0, quiet = false } = options;
   checkChoice(where, 'options.kind', kind, ['linear', 'mlp'] as const);
-  checkData(where, 'train', train);
+  checkProbeData(where, 'train', train);
   const d = train.features.shape[1];
-  checkData(where, 'dev', dev, d);
-  if (test !== undefined) checkData(where, 'test', test, d);
+  checkProbeData(where, 'dev', dev, d);
+  if (test !== undefined) checkProbeData(where, 'test', test, d);
   checkInteger(where, 'options.hidden', hidden, 1);
   checkInteger(where, 'options.epochs', epochs, 1);
   checkInteger(where, 'options.patience', patience, 1);
@@ -199,7 +199,7 @@ export async function probe(train: ProbeData, dev: ProbeData, test?: ProbeData, 
         loss.dispose();
         bar.tick({ epoch, loss: lossSum / Math.min(n, (s + 1) * batchSize) });
       }
-      const devAcc = accuracyOf(predict(forward, dev.features, batchSize), dev.labels);
+      const devAcc = predictionAccuracy(predict(forward, dev.features, batchSize), dev.labels);
       history.push({ epoch, loss: lossSum / n, devAccuracy: devAcc });
       if (devAcc > best.acc) {
         tf.dispose(best.weights);
@@ -211,10 +211,10 @@ export async function probe(train: ProbeData, dev: ProbeData, test?: ProbeData, 
     const evalPred = predict(forward, evalSet.features, batchSize);
     const { confusion, perClassF1, macroF1 } = classScores(evalPred, evalSet.labels, classes);
     const accuracy: ProbeResult['accuracy'] = {
-      train: accuracyOf(predict(forward, train.features, batchSize), train.labels),
-      dev: accuracyOf(test ? predict(forward, dev.features, batchSize) : evalPred, dev.labels),
+      train: predictionAccuracy(predict(forward, train.features, batchSize), train.labels),
+      dev: predictionAccuracy(test ? predict(forward, dev.features, batchSize) : evalPred, dev.labels),
     };
-    if (test) accuracy.test = accuracyOf(evalPred, test.labels);
+    if (test) accuracy.test = predictionAccuracy(evalPred, test.labels);
     bar.done({ dev: accuracy.dev });
     return {
       kind,

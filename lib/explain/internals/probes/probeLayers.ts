@@ -58,7 +58,7 @@ export interface ProbingTable {
   ms: number;
 }
 
-/** Options of {@link probeLayers}: those of {@link probe}, and: */
+/** Options of {@link probeLayers}: those of {@link probe} (here batchSize 512, at most 12 epochs, patience 2 by default), and: */
 export interface ProbeLayersOptions extends Omit<ProbeOptions, 'classes' | 'classNames' | 'warn'> {
   /** Also probe the control tasks; default true. */
   control?: boolean;
@@ -91,7 +91,8 @@ function layerData(reps: Splits<LayerRepresentations>, l: number, standardize: b
  */
 export async function probeLayers(reps: Splits<LayerRepresentations>, tasks: readonly ProbingTask[], options: ProbeLayersOptions = {}): Promise<ProbingTable> {
   const where = 'probeLayers';
-  const { control = true, standardize = true, kind = 'linear', quiet = false, ...probeOptions } = options;
+  const { control = true, standardize = true, kind = 'linear', quiet = false, batchSize = 512, epochs = 12, patience = 2, ...rest } = options;
+  const probeOptions = { ...rest, batchSize, epochs, patience };
   if (!reps || PROBING_SPLITS.some((s) => !reps[s] || !Array.isArray(reps[s].features))) throw new Error(`${where}: reps must have train, dev and test LayerRepresentations`);
   if (!Array.isArray(tasks) || tasks.length === 0) throw new Error(`${where}: tasks must be a non-empty array of ProbingTask`);
   const layers = reps.train.layers;
