@@ -4,7 +4,7 @@ import { tf } from '../lib/engine';
 import { seededRandom } from '../lib/data';
 import { buildVocabulary } from '../lib/data/text';
 import { biLstmLm, sameLengthBatches, tinyBert, trainBiLstmLm } from '../lib/models';
-import { bertLayers, biLstmLayers, layerRepresentations, linearProbes, probe, probeLayers, probingTask, type LayerRepresentations, type Splits } from '../lib/explain/internals/probes';
+import { wordIdentityBaseline, bertLayers, biLstmLayers, layerRepresentations, linearProbes, probe, probeLayers, probingTask, type LayerRepresentations, type Splits } from '../lib/explain/internals/probes';
 import { probeTable } from '../lib/viz';
 
 /** Tokens of `types` word types; type w has tag w % 4. Three layers: word identity (a random 64-d vector per type: any labelling of the types is linearly separable), the tag (one-hot + noise), noise. */
@@ -70,6 +70,13 @@ describe('per-layer probing (Hewitt & Liang 2019; Tenney et al. 2019)', function
     assert.ok(Math.abs(rare - 0.25) < 0.03, `share of the rare control tag ${rare}`);
     assert.throws(() => probingTask('toy', { ...words, dev: ['b'] }, tags), /probingTask: words\.dev has 1 tokens but tags\.dev has 2/);
     assert.throws(() => probingTask('toy', { ...words, test: [] }, { ...tags, test: [] }), /probingTask: the test split has no tokens/);
+  });
+
+  it('wordIdentityBaseline: the most frequent training tag of each word type, the majority tag for unseen words', () => {
+    const r = wordIdentityBaseline(['The', 'dog', 'the', 'run', 'run', 'run'], [1, 0, 1, 2, 2, 0], ['the', 'run', 'cat', 'dog'], [1, 0, 2, 0]);
+    // the → 1 ✓, run → 2 ✗, cat unseen → the majority tag (0, 1 and 2 tie: the smallest, 0) ✗, dog → 0 ✓
+    assert.deepStrictEqual(r, { accuracy: 0.5, unseen: 1 });
+    assert.throws(() => wordIdentityBaseline(['a'], [0, 1], ['a'], [0]), /wordIdentityBaseline: trainWords has 1 tokens but trainTags has 2/);
   });
 
   it('layerRepresentations: word j is position j + 1 of its own sentence, in order, whatever the batch; no tensor left', () => {

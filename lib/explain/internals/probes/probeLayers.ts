@@ -162,7 +162,7 @@ export async function probeLayers(reps: Splits<LayerRepresentations>, tasks: rea
   const names = tasks.map((t) => t.name);
   const majority = Object.fromEntries(tasks.map((t) => [t.name, majorityBaseline(t.labels.train, t.labels.test).accuracy]));
   const best = Object.fromEntries(names.map((t) => [t, chosen.reduce((a, b) => (cells[b][t].accuracy > cells[a][t].accuracy ? b : a))]));
-  for (const t of tasks) if (unseen[t.name]?.length) console.warn(`${where}: ${t.name}: class${unseen[t.name].length > 1 ? 'es' : ''} ${unseen[t.name].join(', ')} never occur${unseen[t.name].length > 1 ? '' : 's'} in training (the probe cannot predict them)`);
+  for (const t of tasks) if (unseen[t.name]?.length) console.warn(`${where}: ${t.name}: class${unseen[t.name].length > 1 ? 'es' : ''} ${unseen[t.name].join(', ')} never occur${unseen[t.name].length > 1 ? '' : 's'} in training (the probe cannot predict ${unseen[t.name].length > 1 ? 'them' : 'it'})`);
   const ms = Date.now() - t0;
   bar.done({ seconds: Math.round(ms / 100) / 10 });
   return {
