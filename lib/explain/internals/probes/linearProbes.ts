@@ -36,7 +36,8 @@ export interface LinearProbesOptions extends Omit<ProbeOptions, 'kind' | 'hidden
 
 /**
  * Trains one linear probe per label list of `train` (see the module docs), early-stopping each on
- * `dev`, and scores each on `test` (or `dev`). Interruptible; leaves no tensor behind.
+ * `dev`, and scores each on `test` (or `dev`). Interruptible; leaves no tensor behind. Each result's
+ * `history[].loss` is the summed loss of all heads (they are trained together).
  */
 export async function linearProbes(train: ProbeHeads, dev: ProbeHeads, test?: ProbeHeads, options: LinearProbesOptions = {}): Promise<ProbeResult[]> {
   const where = 'linearProbes';
