@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * const data = brownProbingData({ tokens: { train: 40000, dev: 10000, test: 20000 } });
+ * const data = brownProbingData();   // 30,000 train, 5,000 dev, 20,000 test tokens
  * const pos = probingTask('universal POS', data.words, data.tags['universal POS']);
  * pos.labels.test.length;   // ≥ 20,000 held-out tokens
  * ```
@@ -79,11 +79,11 @@ export interface BrownProbingData {
 /**
  * Whole sentences of Brown's document-level splits, spread evenly over each split (every k-th
  * sentence, so every genre contributes) until at least `tokens[split]` words, each sentence at most
- * `maxWords` words (the models read `[CLS]` + 63 words); with universal tags, fine Brown tags and
+ * `maxWords` words (the models read `[CLS]` + 63 words; default sizes 30,000 / 5,000 / 20,000 tokens); with universal tags, fine Brown tags and
  * silver entity BIO tags.
  */
 export function brownProbingData(options: { tokens?: Partial<Splits<number>>; maxWords?: number } = {}): BrownProbingData {
-  const want: Splits<number> = { train: 40000, dev: 10000, test: 20000, ...options.tokens };
+  const want: Splits<number> = { train: 30000, dev: 5000, test: 20000, ...options.tokens };
   const maxWords = options.maxWords ?? 63;
   const sentences = {} as Splits<string[][]>;
   const words = {} as Splits<string[]>;
