@@ -7,3 +7,4 @@ export * from './fusedLstm';
 export { fileLoadHandler, fileSaveHandler, loadSavedModels, cachedModels, type CachedModels, type SavedModels } from './modelCache';
 export * from './transformer';
 export * from './speech';
+export * from './biLstmLm';

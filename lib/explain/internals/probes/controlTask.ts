@@ -74,3 +74,37 @@ export function majorityBaseline(train: readonly number[], labels: readonly numb
   const label = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0][0];
   return { label, accuracy: labels.filter((l) => l === label).length / labels.length };
 }
+
+/**
+ * The word-identity baseline of a token task: each test word gets the tag its lower-cased type had
+ * most often in training (unseen words: the most frequent training tag). What a lookup table of
+ * words scores, with no context at all — the bar a non-contextual layer is compared with (for
+ * Brown's universal tags about 0.9).
+ *
+ * @example
+ * ```ts
+ * wordIdentityBaseline(['the', 'dog', 'the'], [5, 0, 5], ['the', 'cat'], [5, 2]).accuracy;   // 0.5: 'the' → 5, unseen 'cat' → the majority 5
+ * ```
+ */
+export function wordIdentityBaseline(trainWords: readonly string[], trainTags: readonly number[], words: readonly string[], tags: readonly number[]): { accuracy: number; unseen: number } {
+  if (trainWords.length !== trainTags.length) throw new Error(`wordIdentityBaseline: trainWords has ${trainWords.length} tokens but trainTags has ${trainTags.length}`);
+  if (words.length !== tags.length) throw new Error(`wordIdentityBaseline: words has ${words.length} tokens but tags has ${tags.length}`);
+  if (trainWords.length === 0 || words.length === 0) throw new Error('wordIdentityBaseline: the train and evaluation tokens must not be empty');
+  const counts = new Map<string, Map<number, number>>();
+  trainWords.forEach((w, i) => {
+    const k = w.toLowerCase();
+    const m = counts.get(k) ?? new Map<number, number>();
+    m.set(trainTags[i], (m.get(trainTags[i]) ?? 0) + 1);
+    counts.set(k, m);
+  });
+  const top = (m: Map<number, number>) => [...m.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0][0];
+  const fallback = majorityBaseline(trainTags, tags).label;
+  let hit = 0;
+  let unseen = 0;
+  words.forEach((w, i) => {
+    const m = counts.get(w.toLowerCase());
+    if (!m) unseen++;
+    hit += (m ? top(m) : fallback) === tags[i] ? 1 : 0;
+  });
+  return { accuracy: hit / words.length, unseen };
+}

@@ -2,3 +2,7 @@
 export * from './probe';
 export * from './controlTask';
 export * from './reconstruction';
+export * from './probingTask';
+export * from './layerRepresentations';
+export * from './probeLayers';
+export * from './linearProbes';

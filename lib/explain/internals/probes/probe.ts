@@ -54,6 +54,10 @@ export interface ProbeOptions {
   seed?: number;
   /** Hide the progress bar; default false. */
   quiet?: boolean;
+  /** Class names, for the warning about classes never seen in training; default the indices. */
+  classNames?: readonly string[];
+  /** Warn (console.warn) about classes never seen in training; default true. They are listed in `unseenClasses` either way. */
+  warn?: boolean;
 }
 
 /** What {@link probe} returns. */
@@ -79,7 +83,7 @@ export interface ProbeResult {
   parameters: number;
 }
 
-function checkData(where: string, name: string, d: ProbeData | undefined, dim?: number): void {
+export function checkProbeData(where: string, name: string, d: ProbeData | undefined, dim?: number): void {
   if (!d || !(d.features instanceof tf.Tensor) || d.features.isDisposed || d.features.rank !== 2) {
     throw new Error(`${where}: ${name}.features must be a tf.Tensor2D [n, d] (not disposed)`);
   }
@@ -93,7 +97,8 @@ function checkData(where: string, name: string, d: ProbeData | undefined, dim?: 
 }
 
 /** Predicted class of every row, in batches. */
-function predict(forward: (x: tf.Tensor2D, training: boolean) => tf.Tensor2D, x: tf.Tensor2D, batchSize: number): Int32Array {
+function predict(forward: (x: tf.Tensor2D, training: boolean) => tf.Tensor2D, x: tf.Tensor2D, trainBatch: number): Int32Array {
+  const batchSize = Math.max(trainBatch, 8192);
   const out = new Int32Array(x.shape[0]);
   for (let lo = 0; lo < x.shape[0]; lo += batchSize) {
     const size = Math.min(batchSize, x.shape[0] - lo);
@@ -104,7 +109,22 @@ function predict(forward: (x: tf.Tensor2D, training: boolean) => tf.Tensor2D, x:
   return out;
 }
 
-function accuracyOf(pred: Int32Array, labels: readonly number[]): number {
+/** Confusion matrix (confusion[true][predicted]), F1 per class (NaN: absent and never predicted) and the macro mean of the finite F1s. */
+export function classScores(pred: ArrayLike<number>, labels: readonly number[], classes: number): { confusion: number[][]; perClassF1: number[]; macroF1: number } {
+  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  labels.forEach((l, i) => confusion[l][pred[i]]++);
+  const perClassF1 = confusion.map((row, c) => {
+    const tp = row[c];
+    const actual = row.reduce((a, b) => a + b, 0);
+    const predicted = confusion.reduce((a, r) => a + r[c], 0);
+    return actual + predicted === 0 ? NaN : (2 * tp) / (actual + predicted);
+  });
+  const finite = perClassF1.filter(Number.isFinite);
+  return { confusion, perClassF1, macroF1: finite.reduce((a, b) => a + b, 0) / Math.max(1, finite.length) };
+}
+
+/** Share of `pred` equal to `labels`. */
+export function predictionAccuracy(pred: Int32Array, labels: readonly number[]): number {
   let hit = 0;
   labels.forEach((l, i) => (hit += pred[i] === l ? 1 : 0));
   return hit / labels.length;
@@ -118,10 +138,10 @@ export async function probe(train: ProbeData, dev: ProbeData, test?: ProbeData, 
   const where = 'probe';
   const { kind = 'linear', hidden = 256, weightDecay = 0, dropout = 0, epochs = 30, patience = 3, batchSize = 256, seed = 0, quiet = false } = options;
   checkChoice(where, 'options.kind', kind, ['linear', 'mlp'] as const);
-  checkData(where, 'train', train);
+  checkProbeData(where, 'train', train);
   const d = train.features.shape[1];
-  checkData(where, 'dev', dev, d);
-  if (test !== undefined) checkData(where, 'test', test, d);
+  checkProbeData(where, 'dev', dev, d);
+  if (test !== undefined) checkProbeData(where, 'test', test, d);
   checkInteger(where, 'options.hidden', hidden, 1);
   checkInteger(where, 'options.epochs', epochs, 1);
   checkInteger(where, 'options.patience', patience, 1);
@@ -135,7 +155,8 @@ export async function probe(train: ProbeData, dev: ProbeData, test?: ProbeData, 
   if (!Number.isInteger(classes) || classes < seen) throw new Error(`${where}: options.classes must be an integer ≥ ${seen} (the largest label + 1); got ${options.classes}`);
   const inTrain = new Set(train.labels);
   const unseenClasses = Array.from({ length: classes }, (_, c) => c).filter((c) => !inTrain.has(c) && (dev.labels.includes(c) || test?.labels.includes(c)));
-  if (unseenClasses.length) console.warn(`${where}: class${unseenClasses.length > 1 ? 'es' : ''} ${unseenClasses.join(', ')} never occur${unseenClasses.length > 1 ? '' : 's'} in training`);
+  const named = unseenClasses.map((c) => (options.classNames?.[c] !== undefined ? `${c} (${options.classNames[c]})` : String(c)));
+  if (unseenClasses.length && options.warn !== false) console.warn(`${where}: class${unseenClasses.length > 1 ? 'es' : ''} ${named.join(', ')} never occur${unseenClasses.length > 1 ? '' : 's'} in training`);
 
   const init = (shape: number[], k: number) => tf.tidy(() => tf.variable(tf.initializers.glorotUniform({ seed: seed * 10 + k }).apply(shape) as tf.Tensor, true));
   const zeros = (size: number) => tf.tidy(() => tf.variable(tf.zeros([size]), true));
@@ -164,7 +185,8 @@ export async function probe(train: ProbeData, dev: ProbeData, test?: ProbeData, 
           const xb = tf.gather(train.features, idx) as tf.Tensor2D;
           const yb = tf.oneHot(tf.tensor1d(idx.map((i) => labels[i]), 'int32'), classes).toFloat();
           return tf.variableGrads(() => {
-            const ce = tf.losses.softmaxCrossEntropy(yb, forward(xb, true)) as tf.Scalar;
+            // mean cross-entropy, written out (fewer kernels per step than tf.losses.softmaxCrossEntropy)
+            const ce = tf.neg(tf.mean(tf.sum(tf.mul(yb, tf.logSoftmax(forward(xb, true))), 1))) as tf.Scalar;
             if (weightDecay === 0) return ce;
             const l2 = weights.filter((w) => w.rank === 2).map((w) => tf.sum(tf.square(w)));
             return tf.add(ce, tf.mul(weightDecay, tf.addN(l2))) as tf.Scalar;
@@ -177,7 +199,7 @@ export async function probe(train: ProbeData, dev: ProbeData, test?: ProbeData, 
         loss.dispose();
         bar.tick({ epoch, loss: lossSum / Math.min(n, (s + 1) * batchSize) });
       }
-      const devAcc = accuracyOf(predict(forward, dev.features, batchSize), dev.labels);
+      const devAcc = predictionAccuracy(predict(forward, dev.features, batchSize), dev.labels);
       history.push({ epoch, loss: lossSum / n, devAccuracy: devAcc });
       if (devAcc > best.acc) {
         tf.dispose(best.weights);
@@ -187,26 +209,18 @@ export async function probe(train: ProbeData, dev: ProbeData, test?: ProbeData, 
     weights.forEach((w, i) => w.assign(best.weights[i]));
     const evalSet = test ?? dev;
     const evalPred = predict(forward, evalSet.features, batchSize);
-    const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
-    evalSet.labels.forEach((l, i) => confusion[l][evalPred[i]]++);
-    const perClassF1 = confusion.map((row, c) => {
-      const tp = row[c];
-      const actual = row.reduce((a, b) => a + b, 0);
-      const predicted = confusion.reduce((a, r) => a + r[c], 0);
-      return actual + predicted === 0 ? NaN : (2 * tp) / (actual + predicted);
-    });
-    const finite = perClassF1.filter(Number.isFinite);
+    const { confusion, perClassF1, macroF1 } = classScores(evalPred, evalSet.labels, classes);
     const accuracy: ProbeResult['accuracy'] = {
-      train: accuracyOf(predict(forward, train.features, batchSize), train.labels),
-      dev: accuracyOf(test ? predict(forward, dev.features, batchSize) : evalPred, dev.labels),
+      train: predictionAccuracy(predict(forward, train.features, batchSize), train.labels),
+      dev: predictionAccuracy(test ? predict(forward, dev.features, batchSize) : evalPred, dev.labels),
     };
-    if (test) accuracy.test = accuracyOf(evalPred, test.labels);
+    if (test) accuracy.test = predictionAccuracy(evalPred, test.labels);
     bar.done({ dev: accuracy.dev });
     return {
       kind,
       accuracy,
       perClassF1,
-      macroF1: finite.reduce((a, b) => a + b, 0) / Math.max(1, finite.length),
+      macroF1,
       confusion,
       bestEpoch: best.epoch,
       epochs: history.length,
