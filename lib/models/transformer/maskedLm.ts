@@ -127,6 +127,8 @@ export interface TrainMaskedLmOptions {
   warmup?: number;
   /** Tokens per batch (longest sentence × sentences); default 2048. */
   batchTokens?: number;
+  /** Share of word positions masked per sentence; default 0.15 (BERT's; Wettig et al. 2023 found higher rates train faster). */
+  maskRate?: number;
   seed?: number;
   /** Hide the progress bar. */
   quiet?: boolean;
@@ -142,7 +144,8 @@ export interface MaskedLmTraining {
 
 /** Trains `bert` as a masked language model on encoded sentences (interruptible; progress shown). */
 export async function trainMaskedLm(bert: TinyBert, ids: readonly number[][], options: TrainMaskedLmOptions = {}): Promise<MaskedLmTraining> {
-  const { steps = 600, learningRate = 1e-3, warmup = Math.min(100, Math.ceil(steps / 10)), batchTokens = 2048, seed = 1, quiet = false } = options;
+  const { steps = 600, learningRate = 1e-3, warmup = Math.min(100, Math.ceil(steps / 10)), batchTokens = 2048, maskRate = 0.15, seed = 1, quiet = false } = options;
+  if (!(maskRate > 0 && maskRate < 1)) throw new Error(`trainMaskedLm: options.maskRate must be in (0, 1); got ${maskRate}`);
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`trainMaskedLm: options.steps must be a positive integer; got ${steps}`);
   if (!(learningRate > 0)) throw new Error(`trainMaskedLm: options.learningRate must be > 0; got ${learningRate}`);
   if (!Array.isArray(ids) || ids.length === 0) throw new Error('trainMaskedLm: ids must be a non-empty array of encoded sentences');
@@ -156,7 +159,7 @@ export async function trainMaskedLm(bert: TinyBert, ids: readonly number[][], op
   try {
     for (let s = 0; s < steps; s++) {
       if (batches.length === 0) batches = lengthBatches(ids, batchTokens, seed * 1000 + epoch++);
-      const batch = maskBatch(ids, batches.pop()!, bert.config.vocab, rnd);
+      const batch = maskBatch(ids, batches.pop()!, bert.config.vocab, rnd, maskRate);
       optimizer.setLearningRate(learningRate * Math.min((s + 1) / warmup, (steps - s) / Math.max(1, steps - warmup)));
       const { value, grads } = tf.variableGrads(() => bert.maskedLmLoss(batch.inputs, batch.rows, batch.labels), bert.variables);
       optimizer.applyGradients(grads);

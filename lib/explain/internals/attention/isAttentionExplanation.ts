@@ -8,7 +8,8 @@
  *   position, averaged over heads), by **attention rollout** (Abnar & Zuidema 2020,
  *   arXiv:2005.00928), by **gradient × input** and **Integrated Gradients** (Sundararajan et al.
  *   2017, arXiv:1703.01365; zero embeddings as the baseline, midpoint rule) on the token
- *   embeddings, and by **leave-one-out** (the word removed, the target logit's drop);
+ *   embeddings, and by **leave-one-out** (the word hidden from every attention layer as padding,
+ *   so no position shifts; the target logit's drop);
  * - Kendall's τ between attention and each of the others, and among the others themselves
  *   (how well explanation methods agree when attention is not involved);
  * - the **permutation test**: a layer's attention weights are shuffled (each head and query row
@@ -202,11 +203,11 @@ function measureSentence(bert: TinyBert, ids: number[], position: number, o: { i
       return { gxi, ig: igVec.dataSync(), fx, f0, igSum: igVec.sum().dataSync()[0] };
     });
     const igTotal = Array.from(ig).reduce((s, v) => s + v, 0);
-    // leave-one-out: each key removed, the target logit's drop
+    // leave-one-out: each key hidden as padding (no query attends to it in any layer; positions stay), the target logit's drop
     const loo = tf.tidy(() => {
-      const rowsLoo = keys.map((j) => masked.filter((_, i) => i !== j));
-      const xs = tf.tensor2d(rowsLoo.flat(), [keys.length, t - 1], 'int32');
-      const rows = tf.tensor1d(keys.map((j, b) => b * (t - 1) + (j < position ? position - 1 : position)), 'int32');
+      const rowsLoo = keys.map((j) => masked.map((id, i) => (i === j ? 0 : id)));
+      const xs = tf.tensor2d(rowsLoo.flat(), [keys.length, t], 'int32');
+      const rows = tf.tensor1d(keys.map((_, b) => b * t + position), 'int32');
       const l = bert.logits(xs, rows).gather([target], 1).dataSync();
       return keys.map((_, b) => fx - l[b]);
     });
