@@ -5,12 +5,14 @@
  *                             for you; --prefix DIR into DIR/share/jupyter/kernels for a shared server)
  *   start                     open Jupyter Notebook on notebooks/ with the tslab-xai kernel
  *   run [FILTER] [--timeout S] [--dir D]  execute the notebooks headless (see runner.ts)
+ *   train-models              train (or load) every cached course model, two at a time (see trainModels.ts)
  */
 import { spawn } from 'child_process';
 import { findJupyterPython, JUPYTER_MISSING } from './jupyter';
 import { installKernel, jupyterEnv } from './kernelspec';
 import { notebooksDir } from './paths';
 import { runNotebooks } from './runner';
+import { trainLane, trainModels } from './trainModels';
 
 function main(argv: string[]): void {
   const [cmd, ...rest] = argv;
@@ -22,6 +24,23 @@ function main(argv: string[]): void {
     }
     const dirs = installKernel({ user: rest.includes('--user'), prefix: at >= 0 ? rest[at + 1] : undefined });
     for (const d of dirs) console.log(`tslab-xai: kernelspec written to ${d}`);
+    return;
+  }
+  if (cmd === 'train-models') {
+    const at = rest.indexOf('--lane');
+    const lane = at >= 0 ? rest[at + 1] : undefined;
+    if (lane !== undefined && lane !== 'a' && lane !== 'b') {
+      console.error(`tslab-xai train-models: --lane must be a or b; got ${lane}`);
+      process.exit(2);
+    }
+    const done = lane ? trainLane(lane).then(() => 0) : trainModels();
+    done.then(
+      (code) => process.exit(code),
+      (e: Error) => {
+        console.error(`tslab-xai train-models: ${e.message}`);
+        process.exit(1);
+      },
+    );
     return;
   }
   if (cmd === 'run') {
@@ -53,7 +72,7 @@ function main(argv: string[]): void {
     child.on('exit', (code) => process.exit(code ?? 0));
     return;
   }
-  console.error('usage: cli.js install-kernel [--user] [--prefix DIR] | start [jupyter args] | run [FILTER] [--timeout SECONDS] [--dir FOLDER]');
+  console.error('usage: cli.js install-kernel [--user] [--prefix DIR] | start [jupyter args] | run [FILTER] [--timeout SECONDS] [--dir FOLDER] | train-models');
   process.exit(2);
 }
 
