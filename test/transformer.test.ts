@@ -124,6 +124,7 @@ describe('tiny BERT (Devlin et al. 2019) with attention outputs', function () {
     assert.strictEqual(tf.memory().numTensors, before, 'training left tensors behind');
     assert.ok(r.lastLoss < r.firstLoss / 2, `loss ${r.firstLoss} → ${r.lastLoss}`);
     assert.ok(ev.top1 > 0.8 && ev.unigramTop1 < 0.1, `top-1 ${ev.top1} vs unigram ${ev.unigramTop1}`);
+    await assert.rejects(() => trainMaskedLm(bert, ids, { steps: 1, maskRate: 1 }), /options.maskRate must be in \(0, 1\); got 1/);
     bert.dispose();
   });
 
