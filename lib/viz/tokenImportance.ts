@@ -22,7 +22,7 @@ export interface TokenImportanceOptions {
   /** One token per value. */
   tokens: readonly string[];
   title?: string;
-  /** Row of the explained token (drawn with a frame, its cells left blank when the method gives it no value: NaN). */
+  /** Row of the explained token (drawn with a frame). Cells whose value is NaN (no value: e.g. a token that is not ranked) stay blank; ±Infinity is magenta. */
   highlight?: number;
 }
 
@@ -58,7 +58,7 @@ export function tokenImportance(methods: Record<string, readonly number[]>, opti
     parts.push(`<text x="${left - 6}" y="${y + rowH - 4}" text-anchor="end"${i === highlight ? ' font-weight="700"' : ''}>${escapeHtml(clip(String(tok)))}<title>${escapeHtml(String(tok))}</title></text>`);
     names.forEach((n, c) => {
       const v = methods[n][i];
-      const fill = Number.isFinite(v) ? cmap.css(0.5 + 0.5 * (v / maxAbs[c])) : i === highlight && Number.isNaN(v) ? '#fff' : rgbCss(NON_FINITE_COLOR);
+      const fill = Number.isFinite(v) ? cmap.css(0.5 + 0.5 * (v / maxAbs[c])) : Number.isNaN(v) ? '#fff' : rgbCss(NON_FINITE_COLOR);
       parts.push(`<rect x="${left + c * colW + 2}" y="${y + 1}" width="${colW - 4}" height="${rowH - 2}" fill="${fill}"><title>${escapeHtml(`${n}: ${tok} = ${Number.isFinite(v) ? fmt(v) : String(v)}`)}</title></rect>`);
     });
     if (i === highlight) parts.push(`<rect x="${left - 2}" y="${y}" width="${names.length * colW + 2}" height="${rowH}" fill="none" stroke="#222" stroke-width="1.5"/>`);
