@@ -148,3 +148,15 @@ describe('viz: show() embeds plotly.js once per notebook session', () => {
     assert.deepStrictEqual(lines, ['line plot — y 2 points, last 2']);
   });
 });
+
+describe('static charts (interactive: false)', () => {
+  it('carry their SVG and no plotly spec or script, so a notebook of static charts embeds no plotly bundle', () => {
+    for (const f of [linePlot([1, 2, 3], { interactive: false, title: 'static' }), barChart({ a: 1, b: 2 }, { interactive: false })]) {
+      const html = f.bundle['text/html'] as string;
+      assert.strictEqual(f.plotly, undefined);
+      assert.ok(html.startsWith('<div class="xai-figure"><svg') && !html.includes('<script'), html.slice(0, 80));
+      assert.strictEqual(html.includes(f.svg as string), true);
+    }
+    assert.ok(linePlot([1, 2, 3]).plotly !== undefined, 'interactive stays the default');
+  });
+});

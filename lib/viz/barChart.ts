@@ -6,7 +6,7 @@
 import type { Figure } from '../display/figure';
 import { classColor } from './colormap';
 import { escapeHtml, plotlyText } from '../display/escape';
-import { cartesianLayout, plotlyFigure } from './plotly/figure';
+import { cartesianLayout, plotlyFigure, staticChart } from './plotly/figure';
 import { fmt } from './layout';
 import { extent } from './svg/axes';
 import { axesText, chartSvg } from './svg/chart';
@@ -20,6 +20,8 @@ export interface BarChartOptions {
   baseline?: { value: number; label?: string };
   width?: number;
   height?: number;
+  /** Draw with plotly.js (zoom, hover; default true) or as a static SVG only (`false`: the notebook carries no plotly bundle). */
+  interactive?: boolean;
 }
 
 type Values = Record<string, number>;
@@ -98,5 +100,6 @@ export function barChart(values: Values | Record<string, Values>, options: BarCh
     `${options.title ? options.title + ': ' : ''}bar chart — ` +
     series.map(([name, v]) => (series.length > 1 ? `${name}: ` : '') + categories.map((c) => `${c} ${v[c] === undefined ? '–' : fmt(v[c])}`).join(', ')).join('; ') +
     (options.baseline ? `; ${options.baseline.label ?? 'baseline'} ${fmt(options.baseline.value)}` : '');
-  return plotlyFigure({ data, layout }, { svg, text, info: { series: series.map(([n]) => n), categories } });
+  const parts = { svg, text, info: { series: series.map(([n]) => n), categories } };
+  return options.interactive === false ? staticChart(parts) : plotlyFigure({ data, layout }, parts);
 }

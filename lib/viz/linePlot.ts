@@ -5,7 +5,7 @@
 import type { Figure } from '../display/figure';
 import { classColor } from './colormap';
 import { escapeHtml, plotlyText } from '../display/escape';
-import { cartesianLayout, plotlyFigure } from './plotly/figure';
+import { cartesianLayout, plotlyFigure, staticChart } from './plotly/figure';
 import { fmt } from './layout';
 import { extent } from './svg/axes';
 import { axesText, chartSvg } from './svg/chart';
@@ -28,6 +28,8 @@ export interface LinePlotOptions {
   markers?: boolean;
   width?: number;
   height?: number;
+  /** Draw with plotly.js (zoom, hover; default true) or as a static SVG only (`false`: the notebook carries no plotly bundle). */
+  interactive?: boolean;
 }
 
 /** Named series as {@link LineSeries}. */
@@ -96,5 +98,6 @@ export function linePlot(series: Record<string, readonly number[]> | readonly Li
         .join(''),
   });
   const last = resolved.map((s) => `${s.name} ${s.y.length} points, last ${fmt(s.y[s.y.length - 1])}`).join('; ');
-  return plotlyFigure({ data, layout }, { svg, text: `${options.title ? options.title + ': ' : ''}line plot — ${last}`, info: { series: resolved.map((s) => s.name) } });
+  const parts = { svg, text: `${options.title ? options.title + ': ' : ''}line plot — ${last}`, info: { series: resolved.map((s) => s.name) } };
+  return options.interactive === false ? staticChart(parts) : plotlyFigure({ data, layout }, parts);
 }

@@ -19,6 +19,15 @@ export interface PlotlySpec {
   config?: Record<string, unknown>;
 }
 
+/**
+ * The static SVG of a chart as a figure of its own, without plotly.js: what a chart built with
+ * `interactive: false` returns (hover values stay as SVG tooltips where the chart draws them). A
+ * notebook whose charts are all static does not carry the 1.8 MB plotly bundle.
+ */
+export function staticChart(parts: { svg: string; text: string; info?: Record<string, unknown> }): Figure {
+  return { bundle: { 'text/plain': parts.text, 'text/html': `<div class="xai-figure">${parts.svg}</div>` }, svg: parts.svg, info: { static: true, ...parts.info } };
+}
+
 /** Builds the bundle of a plotly figure from its spec and its static SVG. */
 export function plotlyFigure(spec: PlotlySpec, parts: { svg: string; text: string; info?: Record<string, unknown> }): Figure {
   const id = `xai-plot-${randomUUID()}`;
