@@ -9,6 +9,8 @@
  * ```
  */
 
+import { UNKNOWN_CLASSES, unknownClassOf } from './unknownWords';
+
 /** The special tokens, in this order at ids 0–3. */
 export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[MASK]'] as const;
 
@@ -28,6 +30,10 @@ export interface Vocabulary {
   id(word: string): number;
   /** Ids of the words, and how many of them were unknown. */
   encode(words: readonly string[]): { ids: number[]; unknown: number };
+  /** Whether the vocabulary maps unknown words to classes ({@link unknownClassOf}) rather than all to [UNK]. */
+  readonly unknownClasses: boolean;
+  /** Whether `id` stands for an unknown word: [UNK] or one of its classes. */
+  isUnknown(id: number): boolean;
 }
 
 /** Options of {@link buildVocabulary}. */
@@ -38,12 +44,19 @@ export interface VocabularyOptions {
   minCount?: number;
   /** Lower-case words; default true. */
   lowercase?: boolean;
+  /**
+   * Map an out-of-vocabulary word to its class by shape (`[UNK-ing]`, `[UNK-cap-s]`, `[UNK-num]`, …;
+   * {@link unknownClassOf}) instead of to [UNK]; the classes take the last {@link UNKNOWN_CLASSES}.length
+   * ids, so the vocabulary keeps `maxSize` tokens in all. Default false.
+   */
+  unknownClasses?: boolean;
 }
 
 /** Builds a {@link Vocabulary} from tokenized sentences (ties in frequency broken alphabetically). */
 export function buildVocabulary(sentences: readonly (readonly string[])[], options: VocabularyOptions = {}): Vocabulary {
-  const { maxSize = 8000, minCount = 1, lowercase = true } = options;
-  if (!Number.isInteger(maxSize) || maxSize <= SPECIAL_TOKENS.length) throw new Error(`buildVocabulary: options.maxSize must be an integer > ${SPECIAL_TOKENS.length}; got ${maxSize}`);
+  const { maxSize = 8000, minCount = 1, lowercase = true, unknownClasses = false } = options;
+  const reserved = SPECIAL_TOKENS.length + (unknownClasses ? UNKNOWN_CLASSES.length : 0);
+  if (!Number.isInteger(maxSize) || maxSize <= reserved) throw new Error(`buildVocabulary: options.maxSize must be an integer > ${reserved}${unknownClasses ? ' (special tokens and unknown-word classes)' : ''}; got ${maxSize}`);
   if (!Number.isInteger(minCount) || minCount < 1) throw new Error(`buildVocabulary: options.minCount must be an integer ≥ 1; got ${minCount}`);
   if (!Array.isArray(sentences)) throw new Error('buildVocabulary: sentences must be an array of word arrays');
   const norm = (w: string) => (lowercase ? w.toLowerCase() : w);
@@ -52,8 +65,17 @@ export function buildVocabulary(sentences: readonly (readonly string[])[], optio
   const words = [...freq.entries()]
     .filter(([w, c]) => c >= minCount && !(SPECIAL_TOKENS as readonly string[]).includes(w))
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .slice(0, maxSize - SPECIAL_TOKENS.length);
-  return vocabularyOf([...SPECIAL_TOKENS, ...words.map(([w]) => w)], [...SPECIAL_TOKENS.map(() => 0), ...words.map(([, c]) => c)], lowercase);
+    .slice(0, maxSize - reserved);
+  const tokens = [...SPECIAL_TOKENS, ...words.map(([w]) => w)];
+  const counts = [...SPECIAL_TOKENS.map(() => 0), ...words.map(([, c]) => c)];
+  if (unknownClasses) {
+    const kept = new Set(words.map(([w]) => w));
+    const byClass = new Map(UNKNOWN_CLASSES.map((c) => [c, 0]));
+    for (const s of sentences) for (const w of s) if (!kept.has(norm(w))) byClass.set(unknownClassOf(w), byClass.get(unknownClassOf(w))! + 1);
+    tokens.push(...UNKNOWN_CLASSES);
+    counts.push(...UNKNOWN_CLASSES.map((c) => byClass.get(c)!));
+  }
+  return vocabularyOf(tokens, counts, lowercase);
 }
 
 /**
@@ -65,7 +87,10 @@ export function vocabularyOf(tokens: readonly string[], counts: readonly number[
   if (!Array.isArray(counts) || counts.length !== tokens.length) throw new Error(`vocabularyOf: counts must have one count per token (${tokens.length}); got ${Array.isArray(counts) ? counts.length : typeof counts}`);
   const norm = (w: string) => (lowercase ? w.toLowerCase() : w);
   const index = new Map(tokens.map((t, i) => [t, i]));
-  const id = (w: string) => index.get(norm(w)) ?? 1;
+  const unknownClasses = UNKNOWN_CLASSES.every((c) => index.has(c));
+  const firstClass = unknownClasses ? Math.min(...UNKNOWN_CLASSES.map((c) => index.get(c)!)) : tokens.length;
+  const id = (w: string) => index.get(norm(w)) ?? (unknownClasses && !(SPECIAL_TOKENS as readonly string[]).includes(w) ? index.get(unknownClassOf(w))! : 1);
+  const isUnknown = (i: number) => i === 1 || i >= firstClass;
   return {
     tokens: [...tokens],
     counts: [...counts],
@@ -77,7 +102,9 @@ export function vocabularyOf(tokens: readonly string[], counts: readonly number[
     id,
     encode(ws) {
       const ids = ws.map(id);
-      return { ids, unknown: ids.filter((i, k) => i === 1 && norm(ws[k]) !== '[unk]').length };
+      return { ids, unknown: ids.filter((i, k) => isUnknown(i) && norm(ws[k]) !== '[unk]').length };
     },
+    unknownClasses,
+    isUnknown,
   };
 }
