@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { tf } from '../lib/engine';
 import { seededRandom } from '../lib/data';
-import { encoderBlock, evaluateMaskedLm, fileLoadHandler, fileSaveHandler, maskBatch, tinyBert, tinyBertFrom, trainMaskedLm } from '../lib/models';
+import { biLstmLm, encoderBlock, evaluateMaskedLm, fileLoadHandler, fileSaveHandler, maskBatch, tinyBert, tinyBertFrom, trainMaskedLm } from '../lib/models';
 
 /** Largest absolute difference of two tensors. */
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).arraySync() as number);
@@ -137,5 +137,20 @@ describe('tiny BERT (Devlin et al. 2019) with attention outputs', function () {
     assert.ok(maxDiff(direct.states, hidden[1]) < 1e-6);
     tf.dispose([ids, ...hidden, ...attention, direct.states, direct.attention]);
     bert.dispose();
+  });
+  it('starts the word embedding from given vectors at the random start\'s scale (tiny BERT 0.02, BiLSTM 0.1)', () => {
+    const before = tf.memory().numTensors;
+    const vectors = Float32Array.from({ length: 12 * 8 }, (_, i) => Math.sin(i) * 3);
+    const rms = Math.sqrt(vectors.reduce((a, v) => a + v * v, 0) / vectors.length);
+    const bert = tinyBert({ vocab: 12, dModel: 8, heads: 2, layers: 1, initialEmbedding: vectors });
+    const lm = biLstmLm({ vocab: 12, embedding: 8, units: 4, layers: 1, initialEmbedding: vectors });
+    for (const [table, scale] of [[bert.network.getLayer('token_embedding').getWeights()[0], 0.02], [lm.network.getLayer('word_embedding').getWeights()[0], 0.1]] as const) {
+      const got = table.dataSync();
+      assert.ok(vectors.every((v, i) => Math.abs(got[i] - (v * scale) / rms) < 1e-6));
+    }
+    bert.dispose();
+    lm.dispose();
+    assert.throws(() => tinyBert({ vocab: 12, dModel: 8, heads: 2, layers: 1, initialEmbedding: new Float32Array(10) }), /tinyBert: config\.initialEmbedding must be a Float32Array of vocab × width = 12 × 8 values; got 10/);
+    assert.strictEqual(tf.memory().numTensors, before);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * A BiLSTM language model: the probing notebook's second architecture beside the tiny BERT, trained
- * on the same Brown `train` documents with the same 8,000-word vocabulary and the same input
- * (`[CLS] w₁ … wₙ`, lower-cased). Word embedding (64) → two bidirectional LSTM layers
+ * on the same Brown `train` documents with the same 8,000-token vocabulary (unknown words as word-shape
+ * classes, {@link unknownClassOf}) and the same input (`[CLS] w₁ … wₙ`, lower-cased). Word embedding
+ * (128, started from PPMI + SVD word vectors, {@link distributionalVectors}) → two bidirectional LSTM layers
  * (Hochreiter & Schmidhuber 1997; Graves & Schmidhuber 2005) of 64 units per direction (128 wide,
  * like BERT's states), on the fused wasm LSTM ({@link fusedLstm}) inside `tf.layers.bidirectional`.
  *
@@ -18,7 +19,7 @@
  * @example
  * ```ts
  * const { lm, vocab, evaluation } = await courseBiLstm();
- * const states = lm.forward(ids);   // [b, t, 64] embedding, [b, t, 128] BiLSTM 1 and 2
+ * const states = lm.forward(ids);   // [b, t, 128] embedding, BiLSTM 1 and BiLSTM 2
  * evaluation.top1; evaluation.unigramTop1;
  * ```
  */
@@ -30,17 +31,19 @@ import { pollInterrupt } from '../display/interrupt';
 import { seededRandom } from '../data/permutation';
 import { loadBrown } from '../data/text/brown';
 import { buildVocabulary, vocabularyOf, type Vocabulary } from '../data/text/vocabulary';
+import { distributionalVectors } from '../data/text/wordVectors';
 import { generatedDir } from '../packageRoot';
 import { adam } from './adam';
 import { fusedLstm } from './fusedLstm';
+import { checkInitialEmbedding, setInitialEmbedding } from './initialEmbedding';
 import { cachedModels } from './modelCache';
 import { encodeSentences, maskBatch } from './transformer/maskedLm';
 
 /** Recipe version: a saved model of another version is retrained. */
-export const BILSTM_LM_VERSION = 2;
+export const BILSTM_LM_VERSION = 3;
 
 /** Sizes and training budget of the course BiLSTM. */
-export const BILSTM_LM_RECIPE = { vocab: 8000, embedding: 64, units: 64, layers: 2, maxLength: 64, steps: 300, learningRate: 3e-3, batchTokens: 2048, seed: 3 } as const;
+export const BILSTM_LM_RECIPE = { vocab: 8000, unknownClasses: true, distributionalStart: true, embedding: 128, units: 64, layers: 2, maxLength: 64, steps: 300, learningRate: 3e-3, batchTokens: 2048, seed: 3 } as const;
 
 /** A BiLSTM masked language model. */
 export interface BiLstmLm {
@@ -67,6 +70,11 @@ export interface BiLstmLmConfig {
   units?: number;
   /** BiLSTM layers; default 2. */
   layers?: number;
+  /**
+   * Starting word embedding, vocab × embedding values (e.g. {@link distributionalVectors}), scaled
+   * so that its root-mean-square entry is 0.1 like the random start; default random N(0, 0.1²).
+   */
+  initialEmbedding?: Float32Array;
 }
 
 /** A freshly initialised BiLSTM masked LM (seeded). */
@@ -75,8 +83,11 @@ export function biLstmLm(config: BiLstmLmConfig): BiLstmLm {
   for (const [k, v] of Object.entries({ vocab, embedding, units, layers })) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`biLstmLm: config.${k} must be a positive integer; got ${v}`);
   }
+  checkInitialEmbedding('biLstmLm', config.initialEmbedding, vocab, embedding);
   const ids = tf.input({ shape: [null], dtype: 'int32', name: 'ids' });
-  let x = tf.layers.embedding({ inputDim: vocab, outputDim: embedding, embeddingsInitializer: tf.initializers.randomNormal({ stddev: 0.1, seed: 1 }), name: 'word_embedding' }).apply(ids) as tf.SymbolicTensor;
+  const wordEmbedding = tf.layers.embedding({ inputDim: vocab, outputDim: embedding, embeddingsInitializer: tf.initializers.randomNormal({ stddev: 0.1, seed: 1 }), name: 'word_embedding' });
+  let x = wordEmbedding.apply(ids) as tf.SymbolicTensor;
+  if (config.initialEmbedding !== undefined) setInitialEmbedding('biLstmLm', wordEmbedding, config.initialEmbedding, 0.1);
   const outputs = [x];
   for (let i = 0; i < layers; i++) {
     const cell = fusedLstm({ units, recurrentActivation: 'sigmoid', returnSequences: true, kernelInitializer: tf.initializers.glorotUniform({ seed: 10 + i }), recurrentInitializer: tf.initializers.glorotUniform({ seed: 20 + i }) });
@@ -218,8 +229,9 @@ export async function courseBiLstm(options: { dir?: string; retrain?: boolean; q
   let vocab: Vocabulary | undefined;
   const c = await cachedModels<BiLstmLmMeta>('courseBiLstm', 'BiLSTM language model', dir, BILSTM_LM_VERSION, ['network', 'head'], options, async () => {
     const train = loadBrown({ split: 'train' }).sentences.map((s) => s.words);
-    vocab = buildVocabulary(train, { maxSize: r.vocab });
-    const lm = biLstmLm({ vocab: r.vocab, embedding: r.embedding, units: r.units, layers: r.layers });
+    vocab = buildVocabulary(train, { maxSize: r.vocab, unknownClasses: r.unknownClasses });
+    const initialEmbedding = r.distributionalStart ? distributionalVectors(train, vocab, { dims: r.embedding }).vectors : undefined;
+    const lm = biLstmLm({ vocab: r.vocab, embedding: r.embedding, units: r.units, layers: r.layers, initialEmbedding });
     const training = await trainBiLstmLm(lm, encodeSentences(vocab, train, r.maxLength).ids, r.vocab, { steps: r.steps, learningRate: r.learningRate, batchTokens: r.batchTokens, seed: r.seed, quiet: options.quiet });
     const test = loadBrown({ split: 'test' }).sentences.map((s) => s.words);
     const evaluation = evaluateBiLstmLm(lm, encodeSentences(vocab, test, r.maxLength).ids);
@@ -231,7 +243,7 @@ export async function courseBiLstm(options: { dir?: string; retrain?: boolean; q
     if (fs.existsSync(vocabPath)) {
       const v = JSON.parse(fs.readFileSync(vocabPath, 'utf8'));
       vocab = vocabularyOf(v.tokens, v.counts, v.lowercase);
-    } else vocab = buildVocabulary(loadBrown({ split: 'train' }).sentences.map((s) => s.words), { maxSize: r.vocab });
+    } else vocab = buildVocabulary(loadBrown({ split: 'train' }).sentences.map((s) => s.words), { maxSize: r.vocab, unknownClasses: r.unknownClasses });
   }
   return { lm: biLstmLmFrom(c.models.network, c.models.head), vocab, training: c.meta.training, evaluation: c.meta.evaluation, trained: c.trained, ms: c.ms, dir };
 }

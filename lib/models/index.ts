@@ -8,3 +8,4 @@ export { fileLoadHandler, fileSaveHandler, loadSavedModels, cachedModels, type C
 export * from './transformer';
 export * from './speech';
 export * from './biLstmLm';
+export * from './initialEmbedding';

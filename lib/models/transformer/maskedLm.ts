@@ -5,7 +5,9 @@
  * `batchTokens` tokens per batch, little padding), and evaluated by masked-word top-1 accuracy
  * beside the unigram baseline (always guessing the most frequent training word). Words outside the
  * vocabulary ([UNK]) are never masked: "an unknown word goes here" is the most frequent answer
- * and teaches the model nothing about context.
+ * and teaches the model nothing about context. A vocabulary with unknown-word classes
+ * (`buildVocabulary(…, { unknownClasses: true })`) has no [UNK] in its text: its classes (`[UNK-ing]`,
+ * `[UNK-cap-s]`, …) are masked and predicted like words, which asks for the shape of the word that fits.
  *
  * @example
  * ```ts

@@ -107,6 +107,7 @@ export async function linearProbes(train: ProbeHeads, dev: ProbeHeads, test?: Pr
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const order = permutation(n, seed * 1000 + epoch);
+      let epochLoss: tf.Tensor = tf.scalar(0);
       let lossSum = 0;
       for (let s = 0; s < steps; s++) {
         await pollInterrupt(where);
@@ -126,10 +127,14 @@ export async function linearProbes(train: ProbeHeads, dev: ProbeHeads, test?: Pr
         });
         optimizer.applyGradients(grads);
         tf.dispose(Object.values(grads));
-        lossSum += (await loss.data())[0] * idx.length;
-        loss.dispose();
-        bar.tick({ epoch, loss: lossSum / Math.min(n, (s + 1) * batchSize) });
+        // the epoch's loss is summed on the backend and read once
+        const sum = tf.tidy(() => tf.add(epochLoss, tf.mul(loss, idx.length)));
+        tf.dispose([epochLoss, loss]);
+        epochLoss = sum;
+        bar.tick({ epoch });
       }
+      lossSum = epochLoss.dataSync()[0];
+      epochLoss.dispose();
       const running = all.filter((h) => !best[h].stopped);
       const preds = predictAll(dev.features, w, b, all);
       for (const h of running) {
@@ -143,13 +148,16 @@ export async function linearProbes(train: ProbeHeads, dev: ProbeHeads, test?: Pr
       if (all.every((h) => best[h].stopped)) break;
     }
     bar.done();
+    // every head's best weights side by side: one product per split scores them all
+    const [wBest, bBest] = tf.tidy(() => [tf.concat(best.map((x) => x.w!), 1), tf.concat(best.map((x) => x.b!))]);
+    const predicted = { train: predictAll(train.features, wBest, bBest, all), dev: predictAll(dev.features, wBest, bBest, all), test: test ? predictAll(test.features, wBest, bBest, all) : undefined };
+    tf.dispose([wBest, bBest]);
     return all.map((h) => {
-      const [wh, bh] = [best[h].w!, best[h].b!];
       const evalSet = test ?? dev;
-      const evalPred = predictAll(evalSet.features, wh, bh, [h])[0];
+      const evalPred = (predicted.test ?? predicted.dev)[h];
       const accuracy: ProbeResult['accuracy'] = {
-        train: predictionAccuracy(predictAll(train.features, wh, bh, [h])[0], train.labels[h]),
-        dev: predictionAccuracy(test ? predictAll(dev.features, wh, bh, [h])[0] : evalPred, dev.labels[h]),
+        train: predictionAccuracy(predicted.train[h], train.labels[h]),
+        dev: predictionAccuracy(predicted.dev[h], dev.labels[h]),
       };
       if (test) accuracy.test = predictionAccuracy(evalPred, test.labels[h]);
       return {
