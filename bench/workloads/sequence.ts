@@ -8,6 +8,9 @@
  *                          model built inside the timed region; best of 3
  *   bilstm-10steps       : one epoch = 10 Adam steps (lr 1e-3, batch 32) of the BiLSTM classifier on
  *                          320 random sequences of 50×40 (10 classes); best of 2 after a warm-up epoch
+ *   bigru-10steps        : bilstm-10steps with GRU layers (fusedGru, sigmoid gates): no PyTorch anchor exists for
+ *                          it, so `tfjsGruMs` is tfjs's own `gru` layer on the same data, best of 2 after a
+ *                          warm-up epoch timed right after in the same process, and `vsTfjs` the ratio
  *   matmul-*             : the products of the issue's table, in GFLOP/s (`gflops`), to compare with
  *                          the plain 2-D rate (`matmul-512x512x512`)
  *   layernorm-2048x128   : forward and backward of `layerNorm` (lib/engine/ops) on the transformer's
@@ -19,6 +22,7 @@ import { seededRandom } from '../../lib/data/permutation';
 import { BERT, BILSTM, biLstm, tinyBert } from '../sequenceModels';
 import { adam, type StepOptimizer } from '../../lib/models/adam';
 import { layerNorm } from '../../lib/engine/ops/layerNorm';
+import { fusedGru } from '../../lib/models/fusedGru';
 import type { Workload } from '../workload';
 
 interface MaskedLm {
@@ -67,6 +71,79 @@ function lstmEpoch(): void {
     step(() => tf.losses.softmaxCrossEntropy(yb, model.apply(xb, { training: true }) as tf.Tensor) as tf.Scalar, vars, optimizer);
     tf.dispose([xb, yb]);
   }
+}
+
+type Data = { x: tf.Tensor3D; y: tf.Tensor2D };
+let rnnData: Data | undefined;
+
+/** bilstm-10steps's data: 320 random sequences of 50×40 and one-hot labels (10 classes). */
+function sequenceData(): Data {
+  if (!rnnData) {
+    const { sequences, frames, features, classes } = BILSTM;
+    const next = seededRandom(0);
+    const x = tf.randomNormal([sequences, frames, features], 0, 1, 'float32', 1) as tf.Tensor3D;
+    const y = tf.oneHot(tf.tensor1d(Array.from({ length: sequences }, () => Math.floor(next() * classes)), 'int32'), classes) as tf.Tensor2D;
+    rnnData = { x, y };
+  }
+  return rnnData;
+}
+
+/** reference_lstm.py's classifier with GRU layers: bidirectional GRU 40 → 2×64 (all steps), bidirectional GRU 128 → 2×64, dense 10. */
+function biGru(fused: boolean): tf.LayersModel {
+  const { frames, features, units, classes } = BILSTM;
+  const gru = fused ? fusedGru : tf.layers.gru;
+  return tf.sequential({
+    layers: [
+      tf.layers.bidirectional({ layer: gru({ units, recurrentActivation: 'sigmoid', returnSequences: true }) as unknown as tf.RNN, inputShape: [frames, features] }),
+      tf.layers.bidirectional({ layer: gru({ units, recurrentActivation: 'sigmoid' }) as unknown as tf.RNN }),
+      tf.layers.dense({ units: classes }),
+    ],
+  });
+}
+
+/** One epoch (10 Adam steps of batch 32) of `model` on sequenceData(). */
+function rnnEpoch(model: tf.LayersModel, optimizer: StepOptimizer): void {
+  const { x, y } = sequenceData();
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  for (let i = 0; i < BILSTM.sequences; i += BILSTM.batch) {
+    const xb = x.slice([i, 0, 0], [BILSTM.batch, -1, -1]);
+    const yb = y.slice([i, 0], [BILSTM.batch, -1]);
+    step(() => tf.losses.softmaxCrossEntropy(yb, model.apply(xb, { training: true }) as tf.Tensor) as tf.Scalar, vars, optimizer);
+    tf.dispose([xb, yb]);
+  }
+}
+
+/** bigru-10steps: the fused GRU timed by run(); tfjs's own gru timed in `extra`, same data, same protocol. */
+function biGruWorkload(): Workload {
+  let fused: { model: tf.LayersModel; optimizer: StepOptimizer } | undefined;
+  let best = Infinity;
+  return {
+    name: 'bigru-10steps',
+    reps: 2,
+    setup() {
+      fused ??= { model: biGru(true), optimizer: adam(1e-3) };
+      rnnEpoch(fused.model, fused.optimizer); // warm-up epoch
+    },
+    run() {
+      const t0 = performance.now();
+      rnnEpoch(fused!.model, fused!.optimizer);
+      best = Math.min(best, performance.now() - t0);
+    },
+    extra() {
+      const model = biGru(false);
+      const optimizer = adam(1e-3);
+      rnnEpoch(model, optimizer); // warm-up epoch
+      let tfjs = Infinity;
+      for (let r = 0; r < 2; r++) {
+        const t0 = performance.now();
+        rnnEpoch(model, optimizer);
+        tfjs = Math.min(tfjs, performance.now() - t0);
+      }
+      optimizer.dispose();
+      model.dispose();
+      return { tfjsGruMs: Math.round(tfjs * 10) / 10, vsTfjs: Math.round((best / tfjs) * 1000) / 1000, anchor: 'tfjs 4.22 tf.layers.gru (no PyTorch reference for GRU)' };
+    },
+  };
 }
 
 function product(name: string, sa: number[], sb: number[], tA: boolean, tB: boolean): Workload {
@@ -156,6 +233,7 @@ export const workloads: Workload[] = [
     },
     run: lstmEpoch,
   },
+  biGruWorkload(),
   product('matmul-512x512x512', [512, 512], [512, 512], false, false),
   product('matmul-2048x128x128', [2048, 128], [128, 128], false, false),
   product('matmul-2048x128T-x128', [2048, 128], [2048, 128], true, false),

@@ -16,6 +16,7 @@ import { gatherV2Replacement } from './gatherV2';
 import { identityReplacement } from './identity';
 import { layerNormConfigs } from './layerNorm';
 import { lstmConfigs } from './lstm';
+import { gruConfigs } from './gru';
 import { maxPoolGradReplacement } from './maxPoolGrad';
 import { reluGradConfig, reluGradient } from './reluGrad';
 import { samePaddingReplacements } from './samePadding';
@@ -35,6 +36,7 @@ export const wasmKernels: WasmKernel[] = [
   adamUpdateConfig,
   reluGradConfig,
   ...lstmConfigs,
+  ...gruConfigs,
   ...layerNormConfigs,
   softmaxGradConfig,
 ];
