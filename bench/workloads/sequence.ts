@@ -6,6 +6,13 @@
  *   transformer-step-x10 : 10 Adam steps (lr 1e-3) of the tiny BERT's masked-LM loss on 32×64 random
  *                          ids (vocabulary 8000), 15% of the positions masked (drawn once, seed 0), the
  *                          model built inside the timed region; best of 3
+ *   transformer-step-x10-2cores : transformer-step-x10 on both cores: synchronous data parallelism
+ *                          (lib/engine/parallel: the main thread + one worker_threads worker, each with its
+ *                          own engine and replica, each taking 16 of the 32 sequences; gradients averaged
+ *                          by masked positions, the same Adam step in both). The worker starts in setup
+ *                          (untimed, as PyTorch's interpreter); each timed run builds both replicas (the
+ *                          main thread's initial weights copied to the worker) and runs the 10 steps.
+ *                          Compare with reference_transformer.py at its best thread count (1 here)
  *   bilstm-10steps       : one epoch = 10 Adam steps (lr 1e-3, batch 32) of the BiLSTM classifier on
  *                          320 random sequences of 50×40 (10 classes); best of 2 after a warm-up epoch
  *   bigru-10steps        : bilstm-10steps with GRU layers (fusedGru, sigmoid gates): no PyTorch anchor exists for
@@ -24,6 +31,7 @@ import { adam, type StepOptimizer } from '../../lib/models/adam';
 import { layerNorm } from '../../lib/engine/ops/layerNorm';
 import { fusedGru } from '../../lib/models/fusedGru';
 import type { Workload } from '../workload';
+import { dataParallel, type DataParallel, type Replica, type Shard } from '../../lib/engine/parallel';
 
 interface MaskedLm {
   inputs: tf.Tensor2D;
@@ -146,6 +154,65 @@ function biGruWorkload(): Workload {
   };
 }
 
+/** The tiny BERT and its masked-LM loss as a data-parallel replica (the factory the workers load from this module). */
+export function createReplica(): Replica {
+  const bert = tinyBert();
+  const optimizer = adam(1e-3);
+  return {
+    variables: bert.variables,
+    optimizer,
+    loss: (b) => tf.losses.softmaxCrossEntropy(tf.oneHot(b.labels, BERT.vocab), bert.logits(b.inputs as tf.Tensor2D, b.rows as tf.Tensor1D)) as tf.Scalar,
+    dispose: () => {
+      optimizer.dispose();
+      bert.dispose();
+    },
+  };
+}
+
+/** The masked-LM batch cut into `parts` shards of whole sequences, each weighted by its masked positions. */
+function maskedLmShards(parts: number): Shard[] {
+  const { inputs, rows, labels } = maskedLm();
+  const { batch, length } = BERT;
+  const ids = inputs.dataSync() as Int32Array;
+  const r = rows.dataSync() as Int32Array;
+  const l = labels.dataSync() as Int32Array;
+  const per = batch / parts;
+  return Array.from({ length: parts }, (_, p) => {
+    const lo = p * per * length;
+    const hi = lo + per * length;
+    const keep = Array.from(r.keys()).filter((i) => r[i] >= lo && r[i] < hi);
+    return {
+      inputs: {
+        inputs: { values: ids.slice(lo, hi), shape: [per, length], dtype: 'int32' },
+        rows: { values: Int32Array.from(keep, (i) => r[i] - lo), shape: [keep.length], dtype: 'int32' },
+        labels: { values: Int32Array.from(keep, (i) => l[i]), shape: [keep.length], dtype: 'int32' },
+      },
+      weight: keep.length,
+    };
+  });
+}
+
+function transformerTwoCores(): Workload {
+  let pool: DataParallel | undefined;
+  let shards: Shard[] | undefined;
+  return {
+    name: 'transformer-step-x10-2cores',
+    reps: 3,
+    async setup() {
+      pool ??= await dataParallel({ workers: 1 });
+      shards ??= maskedLmShards(pool.replicas);
+    },
+    async run() {
+      await pool!.build(__filename);
+      for (let s = 0; s < 10; s++) await pool!.step(shards!);
+    },
+    extra() {
+      void pool?.close();
+      return { cores: 2, how: 'main thread + 1 worker (lib/engine/parallel), 16 sequences each' };
+    },
+  };
+}
+
 function product(name: string, sa: number[], sb: number[], tA: boolean, tB: boolean): Workload {
   let a: tf.Tensor | undefined;
   let b: tf.Tensor | undefined;
@@ -218,6 +285,7 @@ export const workloads: Workload[] = [
       bert.dispose();
     },
   },
+  transformerTwoCores(),
   {
     name: 'bilstm-10steps',
     reps: 2,

@@ -26,7 +26,7 @@
  */
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { engineInfo } from '../index';
+import { engineInfo, tf } from '../index';
 import { Mailbox } from './mailbox';
 import { buildReplica, hostShard, ReplicaRunner, type Shard } from './replica';
 
@@ -114,10 +114,16 @@ export class DataParallel {
       if (!runner) throw new Error('dataParallel.step: no replicas yet; call build() first');
       const weights = shards.map((s) => s.weight);
       this.peers.forEach((p, i) => p.worker.postMessage({ type: 'step', inputs: hostShard(shards[i + 1]).inputs, weights }));
-      const losses = [runner.gradients(shards[0].inputs, this.slots[0])];
-      for (const p of this.peers) losses.push((await p.box.expect('gradients')).loss as number);
+      const own = runner.gradients(shards[0].inputs, this.slots[0]);
+      const losses = [own.loss];
+      try {
+        for (const p of this.peers) losses.push((await p.box.expect('gradients')).loss as number);
+      } catch (e) {
+        tf.dispose(own.grads);
+        throw e;
+      }
       this.peers.forEach((p) => p.worker.postMessage({ type: 'go' }));
-      runner.apply(this.slots, weights);
+      runner.apply(this.slots, weights, 0, own.grads);
       await Promise.all(this.peers.map((p) => p.box.expect('applied')));
       const sum = weights.reduce((a, b) => a + b, 0);
       return losses.reduce((a, l, i) => a + (weights[i] / sum) * l, 0);

@@ -120,49 +120,53 @@ export class ReplicaRunner {
     this.replica.variables.forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(values[i], v.shape, 'float32'))));
   }
 
-  /** Computes the gradients of the shard's mean loss into `slot` (length `total`); returns the loss. */
-  gradients(inputs: Record<string, HostTensor | tf.Tensor>, slot: Float32Array): number {
+  /**
+   * Computes the gradients of the shard's mean loss, copies them into `slot` (length `total`, this
+   * replica's part of the shared buffer) and returns the loss and the gradient tensors (kept for
+   * {@link apply}, which disposes them).
+   */
+  gradients(inputs: Record<string, HostTensor | tf.Tensor>, slot: Float32Array): { loss: number; grads: tf.Tensor[] } {
     const batch: Record<string, tf.Tensor> = {};
     for (const [k, v] of Object.entries(inputs)) batch[k] = toTensor(v);
     try {
       const vars = this.replica.variables;
       const { value, grads } = tf.variableGrads(() => this.replica.loss(batch), vars);
-      vars.forEach((v, i) => {
-        const g = grads[v.name];
-        if (g) slot.set(g.dataSync() as Float32Array, this.offsets[i]);
-        else slot.fill(0, this.offsets[i], this.offsets[i] + v.size);
-      });
+      const own = vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
+      own.forEach((g, i) => slot.set(g.dataSync() as Float32Array, this.offsets[i]));
       const loss = value.dataSync()[0];
-      tf.dispose([value, ...Object.values(grads)]);
-      return loss;
+      value.dispose();
+      return { loss, grads: own };
     } finally {
       tf.dispose(Object.values(batch));
     }
   }
 
   /**
-   * Applies the optimizer to Σ wᵢ·gᵢ / Σ wᵢ over the replicas' slots (the same arithmetic, in the
-   * same order, in every replica: the replicas stay identical).
+   * Applies the optimizer to Σ wᵢ·gᵢ / Σ wᵢ over the replicas' slots (replica `self`'s own gradient
+   * is `own`, equal to its slot): the same kernels on the same values in the same order in every
+   * replica, so the replicas stay identical. Disposes `own`.
    */
-  apply(slots: Float32Array[], weights: number[]): void {
-    const sum = weights.reduce((a, b) => a + b, 0);
-    if (!(sum > 0)) throw new Error(`dataParallel: the shards' weights must add up to a positive number; got ${weights.join(', ')}`);
-    const w = weights.map((x) => x / sum);
+  apply(slots: Float32Array[], weights: number[], self: number, own: tf.Tensor[]): void {
     const named: tf.NamedTensorMap = {};
-    this.replica.variables.forEach((v, i) => {
-      const o = this.offsets[i];
-      const avg = new Float32Array(v.size);
-      for (let j = 0; j < avg.length; j++) {
-        let s = 0;
-        for (let r = 0; r < slots.length; r++) s += w[r] * slots[r][o + j];
-        avg[j] = s;
-      }
-      named[v.name] = tf.tensor(avg, v.shape, 'float32');
-    });
     try {
+      const sum = weights.reduce((a, b) => a + b, 0);
+      if (!(sum > 0)) throw new Error(`dataParallel: the shards' weights must add up to a positive number; got ${weights.join(', ')}`);
+      const w = weights.map((x) => x / sum);
+      this.replica.variables.forEach((v, i) => {
+        const o = this.offsets[i];
+        named[v.name] = tf.tidy(() => {
+          let acc: tf.Tensor | undefined;
+          slots.forEach((slot, r) => {
+            const g = r === self ? own[i] : tf.tensor(slot.subarray(o, o + v.size), v.shape, 'float32');
+            const part = tf.mul(g, tf.scalar(w[r], 'float32'));
+            acc = acc ? tf.add(acc, part) : part;
+          });
+          return acc!;
+        });
+      });
       this.replica.optimizer.applyGradients(named);
     } finally {
-      tf.dispose(Object.values(named));
+      tf.dispose([...Object.values(named), ...own]);
     }
   }
 }

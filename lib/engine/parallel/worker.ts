@@ -11,7 +11,7 @@
  * ```
  */
 import { parentPort, workerData } from 'worker_threads';
-import { ready, type BackendName } from '../index';
+import { ready, tf, type BackendName } from '../index';
 import { Mailbox, type Message } from './mailbox';
 import { buildReplica, ReplicaRunner, type HostTensor } from './replica';
 
@@ -39,10 +39,15 @@ async function serve(): Promise<void> {
       if (m.weights) runner!.setWeights(m.weights as Float32Array[]);
       port.postMessage({ type: 'initialised' });
     } else if (m.type === 'step') {
-      const loss = runner!.gradients(m.inputs as Record<string, HostTensor>, slots[slot]);
+      const { loss, grads } = runner!.gradients(m.inputs as Record<string, HostTensor>, slots[slot]);
       port.postMessage({ type: 'gradients', loss });
-      await box.expect('go');
-      runner!.apply(slots, m.weights as number[]);
+      try {
+        await box.expect('go');
+      } catch (e) {
+        tf.dispose(grads);
+        throw e;
+      }
+      runner!.apply(slots, m.weights as number[], slot, grads);
       port.postMessage({ type: 'applied' });
     } else if (m.type === 'weights') {
       port.postMessage({ type: 'weights', weights: runner!.weights() });
