@@ -8,7 +8,7 @@ import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { tf } from '../lib/engine';
-import { dataParallel } from '../lib/engine/parallel';
+import { dataParallel, type HostTensor } from '../lib/engine/parallel';
 import { relativeError } from './engine-seq-check';
 import { createReplica } from './parallel-replica';
 
@@ -68,6 +68,38 @@ describe('data-parallel training (worker_threads, one engine per thread)', funct
     } finally {
       await dp.close();
       data.forEach((b) => tf.dispose([b.x, b.y]));
+    }
+    assert.strictEqual(tf.memory().numTensors, before, 'tensors leaked');
+  });
+
+  it("the benchmark's tiny BERT: 3 MLM steps on two cores equal one process on the whole batch", async () => {
+    const bench = await import('../bench/workloads/sequence');
+    const shards = bench.maskedLmShards(2);
+    const whole = bench.maskedLmShards(1)[0]; // (the benchmark keeps its batch as 3 tensors)
+    const before = tf.memory().numTensors;
+    const single = bench.createReplica();
+    for (let s = 0; s < 3; s++) {
+      const inputs = Object.fromEntries(Object.entries(whole.inputs).map(([k, h]) => [k, tf.tensor((h as HostTensor).values, (h as HostTensor).shape, (h as HostTensor).dtype)]));
+      const { value, grads } = tf.variableGrads(() => single.loss(inputs), single.variables);
+      single.optimizer.applyGradients(grads);
+      tf.dispose([value, ...Object.values(grads), ...Object.values(inputs)]);
+    }
+    const want = single.variables.map((v) => v.dataSync() as Float32Array);
+    single.dispose();
+    const dp = await dataParallel({ workers: 1 });
+    try {
+      await dp.build(require.resolve('../bench/workloads/sequence'));
+      for (let s = 0; s < 3; s++) await dp.step(shards);
+      const [w0, w1] = [await dp.weights(0), await dp.weights(1)];
+      let worst = 0;
+      w0.forEach((w, i) => {
+        assert.deepStrictEqual(Buffer.from(w1[i].buffer, w1[i].byteOffset, w1[i].byteLength).equals(Buffer.from(w.buffer, w.byteOffset, w.byteLength)), true, `variable ${i}: the replicas differ`);
+        worst = Math.max(worst, relativeError(w, want[i]));
+      });
+      assert.ok(worst <= 1e-4, `largest relative error from the single-process run: ${worst}`);
+      console.log(`      tiny BERT, 3 steps: largest relative error from one process ${worst.toExponential(2)}; masked positions per shard ${shards.map((s) => s.weight)}`);
+    } finally {
+      await dp.close();
     }
     assert.strictEqual(tf.memory().numTensors, before, 'tensors leaked');
   });

@@ -169,8 +169,8 @@ export function createReplica(): Replica {
   };
 }
 
-/** The masked-LM batch cut into `parts` shards of whole sequences, each weighted by its masked positions. */
-function maskedLmShards(parts: number): Shard[] {
+/** The masked-LM batch cut into `parts` shards (exported for test/engine-parallel.test.ts) of whole sequences, each weighted by its masked positions. */
+export function maskedLmShards(parts: number): Shard[] {
   const { inputs, rows, labels } = maskedLm();
   const { batch, length } = BERT;
   const ids = inputs.dataSync() as Int32Array;
