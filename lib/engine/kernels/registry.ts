@@ -17,6 +17,7 @@ import { identityReplacement } from './identity';
 import { layerNormConfigs } from './layerNorm';
 import { lstmConfigs } from './lstm';
 import { gruConfigs } from './gru';
+import { softmaxCrossEntropyConfigs } from './softmaxCrossEntropy';
 import { maxPoolGradReplacement } from './maxPoolGrad';
 import { reluGradConfig, reluGradient } from './reluGrad';
 import { samePaddingReplacements } from './samePadding';
@@ -37,6 +38,7 @@ export const wasmKernels: WasmKernel[] = [
   reluGradConfig,
   ...lstmConfigs,
   ...gruConfigs,
+  ...softmaxCrossEntropyConfigs,
   ...layerNormConfigs,
   softmaxGradConfig,
 ];
