@@ -6,6 +6,7 @@ import { activationReplacements } from './activation';
 import { addReplacement } from './add';
 import { adamUpdateConfig } from './adamUpdate';
 import { batchMatMulReplacement } from './batchMatMul';
+import { fusedMatMulReplacement } from './fusedMatMul';
 import { castReplacement } from './cast';
 import { conv2dReplacements } from './conv2d';
 import { conv2dBackpropFilterConfig } from './conv2dBackpropFilter';
@@ -51,6 +52,7 @@ export const wasmReplacements: KernelReplacement[] = [
   sliceReplacement,
   identityReplacement,
   batchMatMulReplacement,
+  fusedMatMulReplacement,
   conv2dBackpropInputReplacement,
   maxPoolGradReplacement,
   sumReplacement,
