@@ -24,6 +24,7 @@
  * await dp.close();
  * ```
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { engineInfo, tf } from '../index';
@@ -167,6 +168,7 @@ export async function dataParallel(options: DataParallelOptions = {}): Promise<D
   const info = engineInfo();
   if (!info) throw new Error('dataParallel: make the engine ready first (await ready())');
   const script = path.join(__dirname, 'worker.js');
+  if (!fs.existsSync(script)) throw new Error(`dataParallel: the worker script ${script} does not exist; run the compiled JavaScript (npx tsc, then dist/…), not the TypeScript sources`);
   const peers: Peer[] = [];
   for (let i = 0; i < workers; i++) {
     const worker = new Worker(script, { workerData: { backend: info.backend } });
