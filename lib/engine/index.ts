@@ -158,3 +158,4 @@ export function engineInfo(): EngineInfo | undefined {
 
 export { tf };
 export { layerNorm } from './ops/layerNorm';
+export { sparseSoftmaxCrossEntropy } from './ops/sparseSoftmaxCrossEntropy';

@@ -4,6 +4,7 @@ export * from './graph';
 export * from './courseModel';
 export * from './generators';
 export * from './fusedLstm';
+export * from './fusedGru';
 export { fileLoadHandler, fileSaveHandler, loadSavedModels, cachedModels, type CachedModels, type SavedModels } from './modelCache';
 export * from './transformer';
 export * from './speech';

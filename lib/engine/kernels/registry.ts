@@ -6,6 +6,7 @@ import { activationReplacements } from './activation';
 import { addReplacement } from './add';
 import { adamUpdateConfig } from './adamUpdate';
 import { batchMatMulReplacement } from './batchMatMul';
+import { fusedMatMulReplacement } from './fusedMatMul';
 import { castReplacement } from './cast';
 import { conv2dReplacements } from './conv2d';
 import { conv2dBackpropFilterConfig } from './conv2dBackpropFilter';
@@ -16,6 +17,8 @@ import { gatherV2Replacement } from './gatherV2';
 import { identityReplacement } from './identity';
 import { layerNormConfigs } from './layerNorm';
 import { lstmConfigs } from './lstm';
+import { gruConfigs } from './gru';
+import { softmaxCrossEntropyConfigs } from './softmaxCrossEntropy';
 import { maxPoolGradReplacement } from './maxPoolGrad';
 import { reluGradConfig, reluGradient } from './reluGrad';
 import { samePaddingReplacements } from './samePadding';
@@ -35,6 +38,8 @@ export const wasmKernels: WasmKernel[] = [
   adamUpdateConfig,
   reluGradConfig,
   ...lstmConfigs,
+  ...gruConfigs,
+  ...softmaxCrossEntropyConfigs,
   ...layerNormConfigs,
   softmaxGradConfig,
 ];
@@ -47,6 +52,7 @@ export const wasmReplacements: KernelReplacement[] = [
   sliceReplacement,
   identityReplacement,
   batchMatMulReplacement,
+  fusedMatMulReplacement,
   conv2dBackpropInputReplacement,
   maxPoolGradReplacement,
   sumReplacement,

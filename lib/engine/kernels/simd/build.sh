@@ -7,7 +7,7 @@ set -e
 cd "$(dirname "$0")"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-SOURCES="convolution.c winograd.c filterGradient.c pooling.c elementwise.c gemm.c activation.c lstm.c layerNorm.c"
+SOURCES="convolution.c winograd.c filterGradient.c pooling.c elementwise.c gemm.c activation.c lstm.c layerNorm.c gru.c crossEntropy.c"
 FLAGS="--target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -fno-builtin -Wl,--no-entry -Wl,--import-memory -Wl,-z,stack-size=0 -Wl,--global-base=0 -Wl,--strip-all"
 clang $FLAGS -o "$TMP/plain.wasm" $SOURCES
 clang $FLAGS -mrelaxed-simd -DTSLAB_RELAXED -o "$TMP/relaxed.wasm" $SOURCES

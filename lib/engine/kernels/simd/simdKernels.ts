@@ -34,6 +34,10 @@ export interface SimdKernels {
   tanh_f32(x: number, out: number, n: number): void;
   lstm_forward(zx: number, r: number, hs: number, cs: number, gates: number, tanhC: number, z: number, zeros: number, pack: number, steps: number, batch: number, units: number, backwards: number): void;
   lstm_backward(gates: number, hs: number, cs: number, tanhC: number, dys: number, dhLast: number, r: number, dz: number, dR: number, dh: number, dc: number, zeros: number, pack: number, steps: number, batch: number, units: number, backwards: number): void;
+  gru_forward(zx: number, r: number, hs: number, gates: number, zr: number, rh: number, hr: number, zeros: number, pack: number, steps: number, batch: number, units: number, backwards: number): void;
+  gru_backward(gates: number, hs: number, dys: number, dhLast: number, r: number, dz: number, dR: number, dh: number, drh: number, rh: number, dRzr: number, dRh: number, zeros: number, pack: number, steps: number, batch: number, units: number, backwards: number): void;
+  softmax_xent_forward(logits: number, labels: number, p: number, stats: number, n: number, v: number): void;
+  softmax_xent_backward(p: number, labels: number, dy: number, dz: number, n: number, v: number): void;
   softmax_grad(dy: number, y: number, dx: number, m: number, n: number): void;
   layer_norm(x: number, gamma: number, beta: number, y: number, mean: number, rstd: number, m: number, n: number, eps: number): void;
   layer_norm_grad(dy: number, x: number, gamma: number, mean: number, rstd: number, dx: number, dgamma: number, dbeta: number, m: number, n: number): void;
