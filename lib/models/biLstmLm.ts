@@ -2,7 +2,9 @@
  * A BiLSTM language model: the probing notebook's second architecture beside the tiny BERT, trained
  * on the same Brown `train` documents with the same 8,000-token vocabulary (unknown words as word-shape
  * classes, {@link unknownClassOf}) and the same input (`[CLS] w₁ … wₙ`, lower-cased). Word embedding
- * (128, started from PPMI + SVD word vectors, {@link distributionalVectors}) → two bidirectional LSTM layers
+ * (128, started from PPMI + SVD word vectors, {@link distributionalVectors}, entries of RMS 1: measured
+ * against the random start's 0.1, masked-word top-1 0.155 vs 0.113 and universal-POS probes
+ * embedding → BiLSTM 2 0.917 → 0.853 vs 0.915 → 0.635) → two bidirectional LSTM layers
  * (Hochreiter & Schmidhuber 1997; Graves & Schmidhuber 2005) of 64 units per direction (128 wide,
  * like BERT's states), on the fused wasm LSTM ({@link fusedLstm}) inside `tf.layers.bidirectional`.
  *
@@ -40,10 +42,10 @@ import { cachedModels } from './modelCache';
 import { encodeSentences, maskBatch } from './transformer/maskedLm';
 
 /** Recipe version: a saved model of another version is retrained. */
-export const BILSTM_LM_VERSION = 3;
+export const BILSTM_LM_VERSION = 4;
 
 /** Sizes and training budget of the course BiLSTM. */
-export const BILSTM_LM_RECIPE = { vocab: 8000, unknownClasses: true, distributionalStart: true, embedding: 128, units: 64, layers: 2, maxLength: 64, steps: 300, learningRate: 3e-3, batchTokens: 2048, seed: 3 } as const;
+export const BILSTM_LM_RECIPE = { vocab: 8000, unknownClasses: true, distributionalStart: true, embeddingRms: 1, embedding: 128, units: 64, layers: 2, maxLength: 64, steps: 300, learningRate: 3e-3, batchTokens: 2048, seed: 3 } as const;
 
 /** A BiLSTM masked language model. */
 export interface BiLstmLm {
@@ -71,10 +73,12 @@ export interface BiLstmLmConfig {
   /** BiLSTM layers; default 2. */
   layers?: number;
   /**
-   * Starting word embedding, vocab × embedding values (e.g. {@link distributionalVectors}), scaled
-   * so that its root-mean-square entry is 0.1 like the random start; default random N(0, 0.1²).
+   * Starting word embedding, vocab × embedding values (e.g. {@link distributionalVectors}), rescaled
+   * to `initialEmbeddingRms`; default random N(0, 0.1²).
    */
   initialEmbedding?: Float32Array;
+  /** Root-mean-square entry of `initialEmbedding` after rescaling; default 0.1, the random start's. */
+  initialEmbeddingRms?: number;
 }
 
 /** A freshly initialised BiLSTM masked LM (seeded). */
@@ -87,7 +91,7 @@ export function biLstmLm(config: BiLstmLmConfig): BiLstmLm {
   const ids = tf.input({ shape: [null], dtype: 'int32', name: 'ids' });
   const wordEmbedding = tf.layers.embedding({ inputDim: vocab, outputDim: embedding, embeddingsInitializer: tf.initializers.randomNormal({ stddev: 0.1, seed: 1 }), name: 'word_embedding' });
   let x = wordEmbedding.apply(ids) as tf.SymbolicTensor;
-  if (config.initialEmbedding !== undefined) setInitialEmbedding('biLstmLm', wordEmbedding, config.initialEmbedding, 0.1);
+  if (config.initialEmbedding !== undefined) setInitialEmbedding('biLstmLm', wordEmbedding, config.initialEmbedding, config.initialEmbeddingRms ?? 0.1);
   const outputs = [x];
   for (let i = 0; i < layers; i++) {
     const cell = fusedLstm({ units, recurrentActivation: 'sigmoid', returnSequences: true, kernelInitializer: tf.initializers.glorotUniform({ seed: 10 + i }), recurrentInitializer: tf.initializers.glorotUniform({ seed: 20 + i }) });
@@ -231,7 +235,7 @@ export async function courseBiLstm(options: { dir?: string; retrain?: boolean; q
     const train = loadBrown({ split: 'train' }).sentences.map((s) => s.words);
     vocab = buildVocabulary(train, { maxSize: r.vocab, unknownClasses: r.unknownClasses });
     const initialEmbedding = r.distributionalStart ? distributionalVectors(train, vocab, { dims: r.embedding }).vectors : undefined;
-    const lm = biLstmLm({ vocab: r.vocab, embedding: r.embedding, units: r.units, layers: r.layers, initialEmbedding });
+    const lm = biLstmLm({ vocab: r.vocab, embedding: r.embedding, units: r.units, layers: r.layers, initialEmbedding, initialEmbeddingRms: r.embeddingRms });
     const training = await trainBiLstmLm(lm, encodeSentences(vocab, train, r.maxLength).ids, r.vocab, { steps: r.steps, learningRate: r.learningRate, batchTokens: r.batchTokens, seed: r.seed, quiet: options.quiet });
     const test = loadBrown({ split: 'test' }).sentences.map((s) => s.words);
     const evaluation = evaluateBiLstmLm(lm, encodeSentences(vocab, test, r.maxLength).ids);

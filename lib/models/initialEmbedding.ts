@@ -25,6 +25,7 @@ export function checkInitialEmbedding(where: string, vectors: unknown, rows: num
 export function setInitialEmbedding(where: string, layer: tf.layers.Layer, vectors: Float32Array, rms: number): void {
   const [rows, dims] = layer.getWeights()[0].shape;
   checkInitialEmbedding(where, vectors, rows, dims);
+  if (!(rms > 0)) throw new Error(`${where}: config.initialEmbeddingRms must be a number > 0; got ${rms}`);
   const current = Math.sqrt(vectors.reduce((a, v) => a + v * v, 0) / vectors.length) || 1;
   tf.tidy(() => layer.setWeights([tf.mul(tf.tensor2d(vectors, [rows, dims]), rms / current)]));
 }

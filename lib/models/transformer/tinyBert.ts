@@ -37,8 +37,10 @@ export interface TinyBertConfig {
   activation?: FeedForwardActivation;
   /** Pre-norm blocks (see {@link EncoderLayerArgs.normFirst}); default false. */
   normFirst?: boolean;
-  /** Starting token embedding, vocab × dModel values (e.g. {@link distributionalVectors}), rescaled to the random start's RMS 0.02; default random. */
+  /** Starting token embedding, vocab × dModel values (e.g. {@link distributionalVectors}), rescaled to `initialEmbeddingRms`; default random. */
   initialEmbedding?: Float32Array;
+  /** Root-mean-square entry of `initialEmbedding` after rescaling; default 0.02, the random start's. */
+  initialEmbeddingRms?: number;
 }
 
 /** Options of {@link TinyBert.forward}. */
@@ -53,7 +55,7 @@ export interface ForwardOptions {
 
 /** A tiny BERT built by {@link tinyBert} or loaded by {@link tinyBertFrom}. */
 export interface TinyBert {
-  readonly config: Required<Omit<TinyBertConfig, 'initialEmbedding'>>;
+  readonly config: Required<Omit<TinyBertConfig, 'initialEmbedding' | 'initialEmbeddingRms'>>;
   /** ids [b, t] → outputs hidden states 0..layers, then attention weights 1..layers (what is saved). */
   readonly network: tf.LayersModel;
   /** The masked-LM head: states [n, d] → logits [n, vocab]. */
@@ -71,10 +73,10 @@ export interface TinyBert {
   dispose(): void;
 }
 
-function fullConfig(where: string, c: TinyBertConfig): Required<Omit<TinyBertConfig, 'initialEmbedding'>> {
+function fullConfig(where: string, c: TinyBertConfig): Required<Omit<TinyBertConfig, 'initialEmbedding' | 'initialEmbeddingRms'>> {
   if (c === null || typeof c !== 'object') throw new Error(`${where}: config must be an object like { vocab: 8000 }; got ${c}`);
   const dModel = c.dModel ?? 128;
-  const full = { vocab: c.vocab, dModel, heads: c.heads ?? 4, layers: c.layers ?? 2, ff: c.ff ?? 4 * dModel, maxLength: c.maxLength ?? 64, activation: c.activation ?? 'relu', normFirst: c.normFirst ?? false } as Required<Omit<TinyBertConfig, 'initialEmbedding'>>;
+  const full = { vocab: c.vocab, dModel, heads: c.heads ?? 4, layers: c.layers ?? 2, ff: c.ff ?? 4 * dModel, maxLength: c.maxLength ?? 64, activation: c.activation ?? 'relu', normFirst: c.normFirst ?? false } as Required<Omit<TinyBertConfig, 'initialEmbedding' | 'initialEmbeddingRms'>>;
   for (const k of ['vocab', 'dModel', 'heads', 'layers', 'ff', 'maxLength'] as const) {
     if (!Number.isInteger(full[k]) || full[k] < 1) throw new Error(`${where}: config.${k} must be a positive integer; got ${full[k]}`);
   }
@@ -91,7 +93,7 @@ export function tinyBert(config: TinyBertConfig): TinyBert {
   const ids = tf.input({ shape: [null], dtype: 'int32', name: 'ids' });
   const tokenLayer = tf.layers.embedding({ inputDim: c.vocab, outputDim: c.dModel, embeddingsInitializer: tf.initializers.randomNormal({ stddev: 0.02, seed: 1 }), name: 'token_embedding' });
   const tokens = tokenLayer.apply(ids) as tf.SymbolicTensor;
-  if (config.initialEmbedding !== undefined) setInitialEmbedding('tinyBert', tokenLayer, config.initialEmbedding, 0.02);
+  if (config.initialEmbedding !== undefined) setInitialEmbedding('tinyBert', tokenLayer, config.initialEmbedding, config.initialEmbeddingRms ?? 0.02);
   let x = new PositionEmbedding({ maxLength: c.maxLength, name: 'position_embedding' }).apply(tokens) as tf.SymbolicTensor;
   const hidden = [x];
   const attention: tf.SymbolicTensor[] = [];
@@ -112,7 +114,7 @@ export function tinyBertFrom(network: tf.LayersModel, head: tf.LayersModel): Tin
   const encoders = network.layers.filter((l): l is EncoderLayer => l instanceof EncoderLayer);
   if (encoders.length === 0) throw new Error(`tinyBertFrom: network ${network.name} has no EncoderLayer`);
   const [vocab, dModel] = tokenLayer.getWeights()[0].shape;
-  const config: Required<Omit<TinyBertConfig, 'initialEmbedding'>> = { vocab, dModel, heads: encoders[0].heads, layers: encoders.length, ff: encoders[0].ff, maxLength: positions.maxLength, activation: encoders[0].activation, normFirst: encoders[0].normFirst };
+  const config: Required<Omit<TinyBertConfig, 'initialEmbedding' | 'initialEmbeddingRms'>> = { vocab, dModel, heads: encoders[0].heads, layers: encoders.length, ff: encoders[0].ff, maxLength: positions.maxLength, activation: encoders[0].activation, normFirst: encoders[0].normFirst };
   const checkIds = (ids: tf.Tensor2D) => {
     if (!(ids instanceof tf.Tensor) || ids.rank !== 2) throw new Error(`tinyBert: ids must be a 2-D int32 tensor [batch, length]; got ${ids instanceof tf.Tensor ? `shape [${ids.shape}]` : typeof ids}`);
     if (ids.shape[1] > config.maxLength) throw new Error(`tinyBert: ids have ${ids.shape[1]} positions but the model's maximum length is ${config.maxLength}; truncate the sentences`);
