@@ -31,7 +31,7 @@ import { generatedDir } from '../../packageRoot';
 import { cachedModels } from '../modelCache';
 
 /** Version of the DCGAN recipe: a saved one of another version is retrained. */
-export const MNIST_DCGAN_VERSION = 2;
+export const MNIST_DCGAN_VERSION = 3;
 
 /** The DCGAN's recipe (what {@link mnistDcgan} trains; a change of it bumps {@link MNIST_DCGAN_VERSION}). */
 export const DCGAN_RECIPE = {
@@ -39,9 +39,13 @@ export const DCGAN_RECIPE = {
   seed: 21,
   /** Dimension of z. */
   latentDim: 64,
-  /** Images per step (real and fake each). */
-  batchSize: 64,
-  /** Adam steps for D and for G (one each per batch): 8 passes over the 7,996 training digits (the 2-core budget). */
+  /**
+   * Images per step (real and fake each). 32, not Radford et al.'s 128 or recipe 2's 64: half the cost
+   * per step (the 2-minute budget) and, over the same 1,000 steps, samples at least as good (Inception
+   * Score 6.1 vs 5.4, the independent MLP naming the CNN's class on 39% vs 32%).
+   */
+  batchSize: 32,
+  /** Adam steps for D and for G (one each per batch): 4 passes over the 7,996 training digits (the 2-core budget). */
   steps: 1000,
   /**
    * Adam's learning rate (Radford et al.'s 2e-4 is for ~10⁴ steps: at 1,000 steps it leaves a dotted
@@ -59,6 +63,8 @@ export const DCGAN_RECIPE = {
 export interface MnistDcgan {
   /** G: z [n, latentDim] → images [n, 28, 28, 1] in [0, 1]. */
   generator: tf.LayersModel;
+  /** D: images [n, 28, 28, 1] in [0, 1] → one logit each (real > 0), as trained against G: a realism score (see `realism`). */
+  discriminator: tf.LayersModel;
   /** Dimension of z. */
   latentDim: number;
   /** Mean discriminator and generator losses over the last 10% of the steps. */
@@ -164,7 +170,7 @@ export function generatorLoss(fakeLogits: tf.Tensor): tf.Scalar {
 
 const valuesOf = (m: tf.LayersModel) => m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
 
-async function trainDcgan(quiet: boolean): Promise<{ g: tf.Sequential; losses: { d: number; g: number } }> {
+async function trainDcgan(quiet: boolean): Promise<{ g: tf.Sequential; d: tf.Sequential; losses: { d: number; g: number } }> {
   const { seed, latentDim, batchSize: batch, steps, learningRate, beta1, realLabel } = DCGAN_RECIPE;
   const g = dcganGenerator(seed, latentDim);
   const d = dcganDiscriminator(seed);
@@ -209,12 +215,12 @@ async function trainDcgan(quiet: boolean): Promise<{ g: tf.Sequential; losses: {
     }
     const losses = { d: sums.d / tail, g: sums.g / tail };
     bar.done(losses);
-    return { g, losses };
+    return { g, d, losses };
   } catch (e) {
     g.dispose();
+    d.dispose();
     throw e;
   } finally {
-    d.dispose();
     optD.dispose();
     optG.dispose();
   }
@@ -223,9 +229,9 @@ async function trainDcgan(quiet: boolean): Promise<{ g: tf.Sequential; losses: {
 /** The MNIST DCGAN generator: loaded when saved with this recipe version, else trained and saved. */
 export async function mnistDcgan(options: MnistDcganOptions = {}): Promise<MnistDcgan> {
   const dir = options.dir ?? path.join(generatedDir(), 'mnist-dcgan');
-  const c = await cachedModels<{ losses: { d: number; g: number }; steps: number }>('mnistDcgan', 'DCGAN', dir, MNIST_DCGAN_VERSION, ['generator'], options, async () => {
-    const { g, losses } = await trainDcgan(options.quiet ?? false);
-    return { models: { generator: g }, meta: { losses, steps: DCGAN_RECIPE.steps } };
+  const c = await cachedModels<{ losses: { d: number; g: number }; steps: number }>('mnistDcgan', 'DCGAN', dir, MNIST_DCGAN_VERSION, ['generator', 'discriminator'], options, async () => {
+    const { g, d, losses } = await trainDcgan(options.quiet ?? false);
+    return { models: { generator: g, discriminator: d }, meta: { losses, steps: DCGAN_RECIPE.steps } };
   });
-  return { generator: c.models.generator, latentDim: DCGAN_RECIPE.latentDim, losses: c.meta.losses, trained: c.trained, ms: c.ms };
+  return { generator: c.models.generator, discriminator: c.models.discriminator, latentDim: DCGAN_RECIPE.latentDim, losses: c.meta.losses, trained: c.trained, ms: c.ms };
 }

@@ -10,7 +10,7 @@
  * ```
  */
 import { tf } from '../../../engine/tf';
-import { normalVariable, type Parameterization, type ParamState } from './param';
+import { normalVariable, type Parameterization, type ParamState, variableName } from './param';
 
 /** Options of {@link latent}. */
 export interface LatentOptions {
@@ -22,6 +22,18 @@ export interface LatentOptions {
    * generator's manifold of digits).
    */
   maxNorm?: number;
+  /**
+   * Weight λ of the latent prior penalty λ‖z‖² subtracted from the objective (Nguyen et al. 2016,
+   * §2: a Gaussian prior on the code; λ = ½ is exactly −log N(z; 0, I) up to a constant). Default 0.
+   */
+  prior?: number;
+  /**
+   * The starting codes z [n, d] (copied; the caller keeps and disposes them), e.g. from
+   * {@link latentStarts}; default z drawn from N(0, noise²) with the render's seed.
+   */
+  init?: tf.Tensor2D;
+  /** Keep z on the shell ‖z‖ = √d where N(0, I) has its mass (projected after each step); default false. */
+  shell?: boolean;
 }
 
 /**
@@ -38,20 +50,31 @@ export function latent(generator: tf.LayersModel, options: LatentOptions = {}): 
   const d = zShape[1];
   const maxNorm = options.maxNorm ?? Math.sqrt(d);
   if (!(maxNorm > 0)) throw new Error(`latent: options.maxNorm must be > 0 (Infinity for none); got ${maxNorm}`);
+  const prior = options.prior ?? 0;
+  if (!(Number.isFinite(prior) && prior >= 0)) throw new Error(`latent: options.prior must be a number ≥ 0; got ${options.prior}`);
+  const shell = options.shell ?? false;
+  const radius = shell ? Math.sqrt(d) : maxNorm;
   return {
     kind: `latent (z of ${d})`,
     create([n, h, w, c], seed): ParamState {
       if (out.length !== 4 || out[1] !== h || out[2] !== w || out[3] !== c) {
         throw new Error(`latent: the generator makes images [${out.map((x) => x ?? 'n')}] but the classifier takes [n, ${h}, ${w}, ${c}]`);
       }
-      const z = normalVariable([n, d], noise, seed, 'latent');
+      const { init } = options;
+      if (init !== undefined && (!(init instanceof tf.Tensor) || init.rank !== 2 || init.shape[0] !== n || init.shape[1] !== d)) {
+        throw new Error(`latent: options.init must be starting codes [${n}, ${d}] (one per image of the batch); got ${init instanceof tf.Tensor ? `[${init.shape}]` : typeof init}`);
+      }
+      const z = init ? tf.variable(init, true, variableName('latent')) : normalVariable([n, d], noise, seed, 'latent');
       return {
         kind: `latent (z of ${d})`,
         variables: [z],
         image: () => generator.apply(z, { training: false }) as tf.Tensor4D,
-        afterStep: Number.isFinite(maxNorm)
-          ? () => tf.tidy(() => z.assign(tf.mul(z, tf.minimum(1, tf.div(maxNorm, tf.add(tf.norm(z, 2, 1, true), 1e-12))))))
-          : undefined,
+        penalty: prior > 0 ? () => tf.mul(tf.square(z).sum(1), prior) as tf.Tensor1D : undefined,
+        afterStep: shell
+          ? () => tf.tidy(() => z.assign(tf.mul(z, tf.div(radius, tf.add(tf.norm(z, 2, 1, true), 1e-12)))))
+          : Number.isFinite(maxNorm)
+            ? () => tf.tidy(() => z.assign(tf.mul(z, tf.minimum(1, tf.div(maxNorm, tf.add(tf.norm(z, 2, 1, true), 1e-12))))))
+            : undefined,
         dispose: () => z.dispose(),
       };
     },
