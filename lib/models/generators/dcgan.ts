@@ -56,6 +56,8 @@ export const DCGAN_RECIPE = {
   beta1: 0.5,
   /** Target of the real digits in D's loss (one-sided label smoothing; 1 = none). */
   realLabel: 0.9,
+  /** Kernel size of the generator's two conv2dTranspose layers (Radford et al.: 5; 4 divides stride 2 evenly). */
+  generatorKernel: 4,
   /** Momentum of the generator's batch-norm moving statistics (used at sampling time). */
   bnMomentum: 0.9,
 } as const;
@@ -107,10 +109,10 @@ export function dcganGenerator(seed: number, latentDim: number = DCGAN_RECIPE.la
   g.add(tf.layers.batchNormalization({ momentum }));
   g.add(tf.layers.reLU());
   g.add(tf.layers.reshape({ targetShape: [7, 7, 32] }));
-  g.add(tf.layers.conv2dTranspose({ filters: 16, kernelSize: 4, strides: 2, padding: 'same', useBias: false, kernelInitializer: init(seed + 2) }));
+  g.add(tf.layers.conv2dTranspose({ filters: 16, kernelSize: DCGAN_RECIPE.generatorKernel, strides: 2, padding: 'same', useBias: false, kernelInitializer: init(seed + 2) }));
   g.add(tf.layers.batchNormalization({ momentum }));
   g.add(tf.layers.reLU());
-  g.add(tf.layers.conv2dTranspose({ filters: 1, kernelSize: 4, strides: 2, padding: 'same', activation: 'tanh', kernelInitializer: init(seed + 3) }));
+  g.add(tf.layers.conv2dTranspose({ filters: 1, kernelSize: DCGAN_RECIPE.generatorKernel, strides: 2, padding: 'same', activation: 'tanh', kernelInitializer: init(seed + 3) }));
   g.add(tf.layers.rescaling({ scale: 0.5, offset: 0.5 }));
   return g;
 }
