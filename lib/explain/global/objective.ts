@@ -27,8 +27,8 @@ export interface ObjectiveContext {
 
 /**
  * A class objective's score: the logit (before softmax), the probability, or the log-probability
- * log p = logit − logsumexp(logits) (its gradient 1 − p fades once the class is certain, so the ascent
- * stops pushing the image further from the data; the logit never stops).
+ * log p = logit − logsumexp(logits) (its gradient 1 − p fades once the class is certain; the logit's
+ * never does).
  */
 export type ClassScore = 'logit' | 'probability' | 'logProbability';
 

@@ -123,8 +123,8 @@ export function neuron(layer: string, c: number | number[], options: NeuronOptio
 export interface ClassScoreOptions {
   /**
    * `logit` (default: the score before the output softmax, which does not saturate), `probability`,
-   * or `logProbability` (log-softmax: saturates gently once the class is certain; the better objective
-   * under a generator prior, see `latent`).
+   * or `logProbability` (log-softmax: its push fades once the class is certain — under a generator prior
+   * that stopped on strokes only the maximized model reads, see `latent`).
    */
   score?: ClassScore;
 }
