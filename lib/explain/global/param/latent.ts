@@ -9,8 +9,9 @@
  * shell ‖z‖ = √d 80%, truncation to 0.7·√d 73%, 64 smaller steps 73% — all within the ±7 points of a 30-image
  * count — and the log-probability in place of the logit 40% (it stops pushing once the CNN is sure, on strokes
  * only the CNN reads). What helped is where the ascent starts: `init` from {@link latentStarts}, one start per
- * image at the pool code the classifier already rates highest, gave 87% (82% over 9 seeds vs 74%; VAE 100%),
- * while more random starts kept by the highest logit gave less (8: 60%).
+ * image at the pool code the classifier already rates highest, gave 87% (over 18 seeds 79%, against 65% from one random
+ * start and 74% over 9 seeds for the best of 4; VAE 100%), while more random starts kept by the highest logit
+ * gave less (8: 60%). Single 30-image counts swing by a few images from run to run.
  *
  * @example
  * ```ts
