@@ -88,7 +88,8 @@ describe('generators: the trained DCGAN makes digits', function () {
   // samples at 0.84 and IS 5.9; the same DCGAN trained at Adam 2e-4 (dotted, '1'-heavy strokes) at 0.65 with entropy 0.77·log 10.
   it('the course CNN reads 1,000 samples as digits: mean confidence ≥ 0.85, class entropy ≥ 0.85·log 10, every class ≥ 0.5%, IS ≥ 5', async () => {
     const { model } = await courseModel({ quiet: true });
-    const { generator, trained, ms } = await mnistDcgan({ quiet: true });
+    const { generator, discriminator, trained, ms } = await mnistDcgan({ quiet: true });
+    assert.deepStrictEqual(discriminator.outputs[0].shape, [null, 1], 'the discriminator is saved beside G: one logit per image');
     const before = tf.memory().numTensors;
     const x = generatorSamples(generator, 1000, 12345);
     const s = classifierScore(model, x);
@@ -103,6 +104,7 @@ describe('generators: the trained DCGAN makes digits', function () {
     tf.dispose([x, real.images, real.labels]);
     assert.strictEqual(tf.memory().numTensors, before);
     generator.dispose();
+    discriminator.dispose();
     model.dispose();
   });
 });

@@ -62,6 +62,8 @@ describe('global objectives', () => {
     close(valuesOf(model, classScore(2), images), [logits(X)[2], logits(X2)[2]]);
     const p = (x: number[], k: number) => Math.exp(logits(x)[k]) / logits(x).reduce((a, v) => a + Math.exp(v), 0);
     close(valuesOf(model, classScore([0, 1], { score: 'probability' }), images), [p(X, 0), p(X2, 1)]);
+    close(valuesOf(model, classScore([2, 1], { score: 'logProbability' }), images), [Math.log(p(X, 2)), Math.log(p(X2, 1))]);
+    assert.throws(() => classScore(1, { score: 'odds' as 'logit' }), /classScore: options\.score must be 'logit', 'probability' or 'logProbability'; got "odds"/);
     // the model's own softmax is restored afterwards
     const out = tf.tidy(() => Array.from((model.predict(images) as tf.Tensor).dataSync()));
     close([out[0] + out[1] + out[2]], [1]);

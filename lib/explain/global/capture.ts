@@ -85,6 +85,7 @@ export function objectiveRunner(where: string, model: tf.LayersModel, objective:
           if (classIndex < 0) throw new Error(`${where}: objective read class scores that it did not declare`);
           const y = outs[classIndex] as tf.Tensor2D;
           if (score === 'logit') return y;
+          if (score === 'logProbability') return stripped === 'softmax' ? (tf.logSoftmax(y) as tf.Tensor2D) : stripped === 'sigmoid' ? (tf.logSigmoid(y) as tf.Tensor2D) : (tf.log(y) as tf.Tensor2D);
           // the probability: the stripped activation applied again (a model without one is read as it is)
           return stripped === 'softmax' ? (tf.softmax(y) as tf.Tensor2D) : stripped === 'sigmoid' ? (tf.sigmoid(y) as tf.Tensor2D) : y;
         },

@@ -2,6 +2,7 @@
 export * from './objective';
 export * from './objectives';
 export * from './penalties';
+export * from './realism';
 export * from './param';
 export * from './transforms';
 export { objectiveRunner, modelShapes, type ObjectiveRunner } from './capture';

@@ -21,12 +21,16 @@ export interface ObjectiveContext {
   readonly input: tf.Tensor4D;
   /** Output of the named layer for `input` (differentiable). */
   layer(name: string): tf.Tensor;
-  /** Class scores [n, classes]: the logit (the output layer's softmax/sigmoid stripped) or the probability. */
+  /** Class scores [n, classes]: the logit (the output layer's softmax/sigmoid stripped), the probability or its log. */
   classScores(score: ClassScore): tf.Tensor2D;
 }
 
-/** A class objective's score: the logit (before softmax) or the probability. */
-export type ClassScore = 'logit' | 'probability';
+/**
+ * A class objective's score: the logit (before softmax), the probability, or the log-probability
+ * log p = logit − logsumexp(logits) (its gradient 1 − p fades once the class is certain; the logit's
+ * never does).
+ */
+export type ClassScore = 'logit' | 'probability' | 'logProbability';
 
 /** The model as objectives see it when they are checked: layer names and output shapes. */
 export interface ModelShapes {

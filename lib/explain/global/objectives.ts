@@ -121,7 +121,11 @@ export function neuron(layer: string, c: number | number[], options: NeuronOptio
 
 /** Options of {@link classScore}. */
 export interface ClassScoreOptions {
-  /** `logit` (default: the score before the output softmax, which does not saturate) or `probability`. */
+  /**
+   * `logit` (default: the score before the output softmax, which does not saturate), `probability`,
+   * or `logProbability` (log-softmax: its push fades once the class is certain — under a generator prior
+   * that stopped on strokes only the maximized model reads, see `latent`).
+   */
   score?: ClassScore;
 }
 
@@ -129,10 +133,10 @@ export interface ClassScoreOptions {
 export function classScore(k: number | number[], options: ClassScoreOptions = {}): Objective {
   const where = 'classScore';
   const { score = 'logit' } = options;
-  if (score !== 'logit' && score !== 'probability') throw new Error(`${where}: options.score must be 'logit' or 'probability'; got ${JSON.stringify(score)}`);
+  if (score !== 'logit' && score !== 'probability' && score !== 'logProbability') throw new Error(`${where}: options.score must be 'logit', 'probability' or 'logProbability'; got ${JSON.stringify(score)}`);
   const list = units(where, 'class', k);
   return new Objective(
-    `${score === 'logit' ? 'logit' : 'p'}(${label(k)})`,
+    `${score === 'logit' ? 'logit' : score === 'probability' ? 'p' : 'log p'}(${label(k)})`,
     (ctx) => pick(ctx.classScores(score), list),
     { layers: [], classes: true },
     (model, n) => checkUnits(where, 'class', list, model.classes, `the model has ${model.classes} classes`, n),

@@ -122,7 +122,8 @@ export async function render(model: tf.LayersModel, objective: Objective, option
         x = fitTo(x, h, w);
         const v = runner.values(x, img);
         perImage = tf.keep(v.clone());
-        return tf.neg(v.sum()) as tf.Scalar;
+        const loss = tf.neg(v.sum());
+        return (state.penalty ? tf.add(loss, state.penalty().sum()) : loss) as tf.Scalar;
       }, state.variables);
       value.dispose();
       const vals = (perImage as tf.Tensor).dataSync() as Float32Array;

@@ -3,3 +3,4 @@ export * from './param';
 export * from './pixels';
 export * from './fourier';
 export * from './latent';
+export * from './latentStarts';

@@ -19,6 +19,11 @@ export interface ParamState {
   readonly variables: tf.Variable[];
   /** The image batch [n, h, w, c] (call inside a tidy; differentiable in the variables). */
   image(): tf.Tensor4D;
+  /**
+   * A per-image penalty [n] on the variables themselves (e.g. a latent prior λ‖z‖²), subtracted from
+   * the objective during the ascent (call inside a tidy; differentiable). Not part of the reported values.
+   */
+  penalty?(): tf.Tensor1D;
   /** Called after each optimizer step (e.g. clipping pixels into their range). */
   afterStep?(): void;
   /** The variable that is the image itself (pixels without a sigmoid), for Yosinski's regularizers. */
