@@ -113,7 +113,7 @@ export interface AttentionExplanationReport {
 export interface AttentionExplanationOptions {
   /** Picks the masked position of each sentence; default 1. */
   seed?: number;
-  /** Integrated Gradients steps; default 16. */
+  /** Integrated Gradients steps, on a partition of the path denser near the baseline (edges (k/steps)³); default 16. */
   igSteps?: number;
   /** Permutations per sentence; default 20. */
   permutations?: number;
@@ -193,11 +193,15 @@ function measureSentence(bert: TinyBert, ids: number[], position: number, o: { i
       const g = tf.grad((emb: tf.Tensor) => targetLogit(emb as tf.Tensor3D, x, row))(e);
       const gxi = g.mul(e).sum(-1).abs().dataSync();
       const s = o.igSteps;
-      const alphas = tf.tensor1d(Array.from({ length: s }, (_, k) => (k + 0.5) / s)).reshape([s, 1, 1]);
+      // a Riemann sum on a partition denser near the baseline (u_k = (k/s)³): along α·e the token embeddings take over
+      // from the position embeddings at small α, where LayerNorm makes the path steep; midpoints, weighted by width
+      const edges = Array.from({ length: s + 1 }, (_, k) => (k / s) ** 3);
+      const alphas = tf.tensor1d(Array.from({ length: s }, (_, k) => (edges[k] + edges[k + 1]) / 2)).reshape([s, 1, 1]);
+      const widths = tf.tensor1d(Array.from({ length: s }, (_, k) => edges[k + 1] - edges[k])).reshape([s, 1, 1]);
       const xs = tf.tile(x, [s, 1]) as tf.Tensor2D;
       const rows = tf.tensor1d(Array.from({ length: s }, (_, k) => k * t + position), 'int32');
       const gs = tf.grad((emb: tf.Tensor) => targetLogit(emb as tf.Tensor3D, xs, rows))(e.mul(alphas));
-      const igVec = gs.mean(0).mul(e.squeeze([0])).sum(-1);
+      const igVec = gs.mul(widths).sum(0).mul(e.squeeze([0])).sum(-1);
       const fx = targetLogit(e, x, row).dataSync()[0];
       const f0 = targetLogit(tf.zerosLike(e), x, row).dataSync()[0];
       return { gxi, ig: igVec.dataSync(), fx, f0, igSum: igVec.sum().dataSync()[0] };
