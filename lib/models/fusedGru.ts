@@ -17,21 +17,10 @@
  * ```
  */
 import { tf } from '../engine/tf';
+import { fusedSequenceCall } from './fusedRecurrent';
 
 type GruLayer = ReturnType<typeof tf.layers.gru>;
 type GruArgs = Parameters<typeof tf.layers.gru>[0];
-
-interface CellInternals {
-  kernel: { read(): tf.Tensor };
-  recurrentKernel: { read(): tf.Tensor };
-  bias?: { read(): tf.Tensor };
-  useBias: boolean;
-  units: number;
-  dropout: number;
-  recurrentDropout: number;
-  activation: { getClassName(): string };
-  recurrentActivation: { getClassName(): string };
-}
 
 /** tfjs's GRU class, from its serialization registry (tfjs does not export it; building one would use up a layer name). */
 const GruBase = tf.serialization.SerializationMap.getMap().classNameMap.GRU[0] as unknown as new (args: GruArgs) => GruLayer;
@@ -78,28 +67,7 @@ export class FusedGru extends GruBase {
   static className = 'TslabXaiFusedGru';
 
   call(inputs: tf.Tensor | tf.Tensor[], kwargs: tf.serialization.ConfigDict): tf.Tensor | tf.Tensor[] {
-    const self = this as unknown as { cell: CellInternals; stateful: boolean; returnState: boolean; returnSequences: boolean; goBackwards: boolean };
-    const cell = self.cell;
-    const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    const fused =
-      (!Array.isArray(inputs) || inputs.length === 1) &&
-      kwargs?.mask == null &&
-      kwargs?.initialState == null &&
-      !self.stateful &&
-      !self.returnState &&
-      cell.dropout === 0 &&
-      cell.recurrentDropout === 0 &&
-      cell.units % 4 === 0 &&
-      cell.activation.getClassName() === 'tanh' &&
-      cell.recurrentActivation.getClassName() === 'sigmoid' &&
-      x.rank === 3 &&
-      x.dtype === 'float32' &&
-      tf.getKernel('TslabXaiGruForward', tf.getBackend()) !== undefined;
-    if (!fused) return super.call(inputs, kwargs);
-    return tf.tidy(() => {
-      const bias = cell.useBias && cell.bias ? cell.bias.read() : tf.zeros([3 * cell.units]);
-      return gruSequence(x as tf.Tensor3D, cell.kernel.read() as tf.Tensor2D, cell.recurrentKernel.read() as tf.Tensor2D, bias as tf.Tensor1D, self.goBackwards, self.returnSequences);
-    });
+    return fusedSequenceCall(this, inputs, kwargs, 'TslabXaiGruForward', 3, gruSequence) ?? super.call(inputs, kwargs);
   }
 }
 tf.serialization.registerClass(FusedGru as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);

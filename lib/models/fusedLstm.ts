@@ -15,21 +15,10 @@
  * ```
  */
 import { tf } from '../engine/tf';
+import { fusedSequenceCall } from './fusedRecurrent';
 
 type LstmLayer = ReturnType<typeof tf.layers.lstm>;
 type LstmArgs = Parameters<typeof tf.layers.lstm>[0];
-
-interface CellInternals {
-  kernel: { read(): tf.Tensor };
-  recurrentKernel: { read(): tf.Tensor };
-  bias?: { read(): tf.Tensor };
-  useBias: boolean;
-  units: number;
-  dropout: number;
-  recurrentDropout: number;
-  activation: { getClassName(): string };
-  recurrentActivation: { getClassName(): string };
-}
 
 /** tfjs's LSTM class, from its serialization registry (tfjs does not export it; building one would use up a layer name). */
 const LstmBase = tf.serialization.SerializationMap.getMap().classNameMap.LSTM[0] as unknown as new (args: LstmArgs) => LstmLayer;
@@ -71,28 +60,7 @@ export class FusedLstm extends LstmBase {
   static className = 'TslabXaiFusedLstm';
 
   call(inputs: tf.Tensor | tf.Tensor[], kwargs: tf.serialization.ConfigDict): tf.Tensor | tf.Tensor[] {
-    const self = this as unknown as { cell: CellInternals; stateful: boolean; returnState: boolean; returnSequences: boolean; goBackwards: boolean };
-    const cell = self.cell;
-    const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    const fused =
-      (!Array.isArray(inputs) || inputs.length === 1) &&
-      kwargs?.mask == null &&
-      kwargs?.initialState == null &&
-      !self.stateful &&
-      !self.returnState &&
-      cell.dropout === 0 &&
-      cell.recurrentDropout === 0 &&
-      cell.units % 4 === 0 &&
-      cell.activation.getClassName() === 'tanh' &&
-      cell.recurrentActivation.getClassName() === 'sigmoid' &&
-      x.rank === 3 &&
-      x.dtype === 'float32' &&
-      tf.getKernel('TslabXaiLstmForward', tf.getBackend()) !== undefined;
-    if (!fused) return super.call(inputs, kwargs);
-    return tf.tidy(() => {
-      const bias = cell.useBias && cell.bias ? cell.bias.read() : tf.zeros([4 * cell.units]);
-      return lstmSequence(x as tf.Tensor3D, cell.kernel.read() as tf.Tensor2D, cell.recurrentKernel.read() as tf.Tensor2D, bias as tf.Tensor1D, self.goBackwards, self.returnSequences);
-    });
+    return fusedSequenceCall(this, inputs, kwargs, 'TslabXaiLstmForward', 4, lstmSequence) ?? super.call(inputs, kwargs);
   }
 }
 tf.serialization.registerClass(FusedLstm as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);

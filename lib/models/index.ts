@@ -10,3 +10,4 @@ export * from './transformer';
 export * from './speech';
 export * from './biLstmLm';
 export * from './initialEmbedding';
+export * from './fusedRecurrent';
