@@ -75,13 +75,7 @@ let lstmData: { x: tf.Tensor3D; y: tf.Tensor2D; model: tf.LayersModel; optimizer
 
 function lstmEpoch(): void {
   const { x, y, model, optimizer } = lstmData!;
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  for (let i = 0; i < BILSTM.sequences; i += BILSTM.batch) {
-    const xb = x.slice([i, 0, 0], [BILSTM.batch, -1, -1]);
-    const yb = y.slice([i, 0], [BILSTM.batch, -1]);
-    step(() => tf.losses.softmaxCrossEntropy(yb, model.apply(xb, { training: true }) as tf.Tensor) as tf.Scalar, vars, optimizer);
-    tf.dispose([xb, yb]);
-  }
+  rnnEpoch(model, optimizer, { x, y });
 }
 
 type Data = { x: tf.Tensor3D; y: tf.Tensor2D };
@@ -112,9 +106,9 @@ function biGru(fused: boolean): tf.LayersModel {
   });
 }
 
-/** One epoch (10 Adam steps of batch 32) of `model` on sequenceData(). */
-function rnnEpoch(model: tf.LayersModel, optimizer: StepOptimizer): void {
-  const { x, y } = sequenceData();
+/** One epoch (10 Adam steps of batch 32) of `model` on `data` (default sequenceData()). */
+function rnnEpoch(model: tf.LayersModel, optimizer: StepOptimizer, data: Data = sequenceData()): void {
+  const { x, y } = data;
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   for (let i = 0; i < BILSTM.sequences; i += BILSTM.batch) {
     const xb = x.slice([i, 0, 0], [BILSTM.batch, -1, -1]);

@@ -28,6 +28,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { tf } from '../engine/tf';
+import { sparseSoftmaxCrossEntropy } from '../engine/ops/sparseSoftmaxCrossEntropy';
 import { progress } from '../display/progress';
 import { pollInterrupt } from '../display/interrupt';
 import { seededRandom } from '../data/permutation';
@@ -166,7 +167,7 @@ export async function trainBiLstmLm(lm: BiLstmLm, ids: readonly number[][], voca
       await pollInterrupt('trainBiLstmLm');
       const batch = maskBatch(ids, all[Math.floor(rnd() * all.length)], vocabSize, rnd);
       optimizer.setLearningRate(learningRate * Math.min(1, (steps - s) / (steps / 2)));
-      const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(tf.oneHot(batch.labels, vocabSize), lm.logits(batch.inputs, batch.rows)) as tf.Scalar, lm.variables);
+      const { value, grads } = tf.variableGrads(() => sparseSoftmaxCrossEntropy(lm.logits(batch.inputs, batch.rows), batch.labels), lm.variables);
       optimizer.applyGradients(grads);
       const loss = value.dataSync()[0];
       tf.dispose([value, ...Object.values(grads), batch.inputs, batch.rows, batch.labels]);

@@ -71,7 +71,13 @@ export function buildVocabulary(sentences: readonly (readonly string[])[], optio
   if (unknownClasses) {
     const kept = new Set(words.map(([w]) => w));
     const byClass = new Map(UNKNOWN_CLASSES.map((c) => [c, 0]));
-    for (const s of sentences) for (const w of s) if (!kept.has(norm(w))) byClass.set(unknownClassOf(w), byClass.get(unknownClassOf(w))! + 1);
+    for (const s of sentences) {
+      for (const w of s) {
+        if (kept.has(norm(w))) continue;
+        const c = unknownClassOf(w);
+        byClass.set(c, byClass.get(c)! + 1);
+      }
+    }
     tokens.push(...UNKNOWN_CLASSES);
     counts.push(...UNKNOWN_CLASSES.map((c) => byClass.get(c)!));
   }

@@ -17,6 +17,7 @@
 import { tf } from '../../engine/tf';
 import { EncoderLayer, encoderBlock, type EncoderLayerArgs, type FeedForwardActivation } from './encoderLayer';
 import { PositionEmbedding } from './positionEmbedding';
+import { sparseSoftmaxCrossEntropy } from '../../engine/ops/sparseSoftmaxCrossEntropy';
 import { checkInitialEmbedding, setInitialEmbedding } from '../initialEmbedding';
 
 /** Sizes of a tiny BERT. */
@@ -157,7 +158,7 @@ export function tinyBertFrom(network: tf.LayersModel, head: tf.LayersModel): Tin
     embed,
     forward,
     logits,
-    maskedLmLoss: (ids, rows, labels) => tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.oneHot(labels, config.vocab), logits(ids, rows)) as tf.Scalar),
+    maskedLmLoss: (ids, rows, labels) => tf.tidy(() => sparseSoftmaxCrossEntropy(logits(ids, rows), labels)),
     variables,
     dispose() {
       network.dispose();
