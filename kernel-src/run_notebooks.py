@@ -144,13 +144,22 @@ for path, mode in runs:
     def on_start(cell, cell_index, **kw):
         current["index"] = cell_index
 
-    client = NotebookClient(nb, timeout=int(a.timeout), kernel_name=a.kernel, allow_errors=False,
-                            resources={"metadata": {"path": a.notebook_dir}},
-                            on_cell_start=on_start)
     t0 = time.time()
     err = None
     try:
-        asyncio.run(asyncio.wait_for(client.async_execute(), timeout=a.timeout))
+        for attempt in (1, 2):
+            client = NotebookClient(nb, timeout=int(a.timeout), kernel_name=a.kernel, allow_errors=False,
+                                    resources={"metadata": {"path": a.notebook_dir}},
+                                    on_cell_start=on_start)
+            try:
+                asyncio.run(asyncio.wait_for(client.async_execute(), timeout=a.timeout))
+                break
+            except RuntimeError as e:
+                # the kernel never answered its first request (a zeromq bind race in tslab's startup, seen as
+                # "Socket is blocked by a bind or unbind operation"): no cell has run, so start it once more
+                if attempt == 2 or current["index"] is not None:
+                    raise
+                print(f"  {label}: the kernel did not start ({e}); starting it again", file=sys.stderr, flush=True)
     except asyncio.TimeoutError:
         err = (current["index"], f"timeout: the notebook exceeded {a.timeout:.0f} s")
     except CellExecutionError as e:
